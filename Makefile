@@ -1,0 +1,44 @@
+# Two commands for a new user: `make run` (set up + build the sample graph) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+# Re-install only when the pinned dependencies change.
+STAMP  := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test install install-dev lint format clean
+
+run: install
+	$(BIN)/kg build data/hf-daily-papers --out outputs
+
+test: install-dev
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/pytest
+
+install: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' || \
+	  { echo "kg needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install --quiet --disable-pip-version-check -c constraints.txt -e .
+	@touch $@
+
+$(DEV_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(PIP) install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+lint: install-dev
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/ruff format --check kg tests benchmarks
+
+format: install-dev
+	$(BIN)/ruff format kg tests benchmarks
+	$(BIN)/ruff check --fix kg tests benchmarks
+
+clean:
+	rm -rf $(VENV) outputs/*.ttl outputs/*.nt outputs/*.jsonld outputs/*.graphml outputs/*.csv outputs/*.html

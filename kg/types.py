@@ -1,0 +1,144 @@
+"""Plain, frozen dataclasses: the only contract between pipeline stages.
+
+sources -> Paper -> extract -> Mention / Abbreviation / Role -> link -> Entity / Assertion -> graph
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: The entity types of the ontology (``kg:Method`` ...); every Mention label is one of these.
+ENTITY_TYPES: tuple[str, ...] = ("Method", "Dataset", "Task", "Metric", "Concept")
+
+#: Paper-level roles: what a paper does with an entity (``kg:proposes`` ...).
+ROLES: tuple[str, ...] = ("proposes", "uses", "evaluatedOn", "addresses", "mentions")
+
+#: Separator between title and abstract in :attr:`Paper.text`; offsets refer to that text.
+TITLE_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper: title, abstract and what the listings said about it."""
+
+    id: str
+    title: str
+    abstract: str
+    date: str | None = None
+    n_authors: int | None = None
+    upvotes: int | None = None
+    sources: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+
+    @property
+    def text(self) -> str:
+        """Title and abstract as one text; every character offset in the pipeline points into it."""
+        if not self.abstract:
+            return self.title
+        return f"{self.title}{TITLE_SEPARATOR}{self.abstract}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a paper's text that names an entity, with the evidence for it."""
+
+    paper_id: str
+    text: str
+    label: str  # one of ENTITY_TYPES
+    start: int  # character offsets into Paper.text, end exclusive
+    end: int
+    sentence: str
+    score: float
+    lemma: str = ""  # the text with its head word lemmatised ("policies" -> "policy")
+    extractor: str = ""  # the component that found it, e.g. "kg_entities"
+
+    @property
+    def key_text(self) -> str:
+        """The form used to decide which mentions name the same thing."""
+        return self.lemma or self.text
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    """A long form defined with its short form in one paper: ``Implicit Reward Model (IRM)``."""
+
+    paper_id: str
+    short: str
+    long: str
+    start: int  # offsets of the long form in Paper.text
+    end: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a paper does with something it mentions: proposes, uses, evaluatedOn, addresses."""
+
+    paper_id: str
+    role: str  # one of ROLES
+    mention: Mention
+    score: float
+    extractor: str
+
+
+@dataclass(frozen=True)
+class RelationMention:
+    """A relation between two mentions of one paper (filled by the relation extractor)."""
+
+    head: Mention
+    tail: Mention
+    predicate: str
+    evidence: str
+    score: float
+    extractor: str
+
+
+@dataclass(frozen=True)
+class PaperExtraction:
+    """Everything the extractor found in one paper."""
+
+    paper: Paper
+    mentions: tuple[Mention, ...] = ()
+    abbreviations: tuple[Abbreviation, ...] = ()
+    roles: tuple[Role, ...] = ()
+    relations: tuple[RelationMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an assertion came from: paper, sentence, offsets, extractor, confidence."""
+
+    paper_id: str
+    sentence: str
+    start: int
+    end: int
+    extractor: str
+    version: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A thing named in one or more papers, after merging: one node of the graph."""
+
+    key: str  # canonical key, unique in the graph
+    label: str  # preferred label: the most frequent surface form
+    type: str  # one of ENTITY_TYPES
+    aliases: tuple[str, ...] = ()
+    papers: tuple[str, ...] = ()  # ids of the papers that mention it
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """A fact of the graph: paper/entity ``predicate`` entity, with its evidence."""
+
+    subject: str  # a paper id or an entity key
+    predicate: str  # one of ROLES (or a relation name)
+    object: str  # an entity key
+    provenance: tuple[Provenance, ...] = field(default_factory=tuple)
+
+    @property
+    def support(self) -> int:
+        """Number of distinct papers that support this assertion."""
+        return len({p.paper_id for p in self.provenance})
