@@ -1,0 +1,409 @@
+"""The rule-based entity recognizer: names, abbreviations, gazetteer hits and typed noun phrases.
+
+It writes the span group ``doc.spans[key]`` with the labels of :data:`kg.types.ENTITY_TYPES`,
+``attrs["scores"]`` (one float per span, as spaCy's spancat does) and ``attrs["named"]`` (True
+for proper names: the only spans that can be proposed, used or evaluated on). A trained model
+can replace this component by writing the same span group.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, SpanGroup, Token
+
+from kg.extract.lexicon import (
+    ADJECTIVAL_SUFFIXES,
+    DATASET_HEADS,
+    EVALUATIVE_MODIFIERS,
+    GENERIC_NOUNS,
+    METHOD_HEADS,
+    METRIC_HEADS,
+    NOT_NAMES,
+    TASK_HEADS,
+)
+
+#: Scores by the rule that found a span: how often that rule is right, roughly.
+SCORES = {
+    "gazetteer": 0.95,
+    "abbreviation": 0.9,
+    "title": 0.85,
+    "name": 0.7,
+    "phrase": 0.55,
+    "concept": 0.4,
+}
+
+_DATASET_SUFFIXES = ("bench", "eval", "world", "gym", "suite", "arena", "games", "qa")
+_EVALUATION_CUES = frozenset(
+    """
+    experiment evaluate evaluation result performance test benchmark achieve outperform
+    surpass score improvement gain sota state-of-the-art demonstrate show validate
+    """.split()
+)
+_SINGULAR = re.compile(r"(?<=[a-z])(ies|s)$")
+
+
+@dataclass
+class Candidate:
+    """A span the rules propose, before overlaps are resolved."""
+
+    start: int
+    end: int
+    label: str
+    score: float
+    named: bool
+    rule: str
+
+
+def head_lemma(token: Token) -> str:
+    """Lower-cased lemma of a head word; plural proper nouns are singularised by rule."""
+    lemma = token.lemma_.lower()
+    if token.tag_ in {"NNS", "NNPS"} and lemma == token.lower_:
+        lemma = _SINGULAR.sub(lambda m: "y" if m.group(1) == "ies" else "", lemma)
+    return lemma
+
+
+def is_coined(text: str) -> bool:
+    """A word shaped like a coined name: ``FamO2O``, ``PPO``, ``MuJoCo``, ``D4RL``, ``LLMs``."""
+    if text in NOT_NAMES or len(text) < 2 or not text[0].isalnum():
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    inner_caps = sum(c.isupper() for c in text[1:])
+    has_digit = any(c.isdigit() for c in text)
+    return inner_caps >= 1 or (has_digit and len(letters) >= 1 and text[0].isupper())
+
+
+def name_units(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Maximal runs of tokens written without spaces and joined by hyphens or dots: ``GPT-3.5-Turbo``."""
+    units: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        tok = doc[i]
+        if not any(c.isalnum() for c in tok.text):
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < end
+            and doc[j - 1].whitespace_ == ""
+            and not doc[j].text.startswith("'")
+            and (doc[j].text in {"-", "+", "."} or any(c.isalnum() for c in doc[j].text))
+        ):
+            j += 1
+        while j > i + 1 and doc[j - 1].text in {"-", "."}:
+            j -= 1
+        units.append((i, j))
+        i = j
+    return units
+
+
+def _unit_is_name(tokens: list[str]) -> bool:
+    """Whether the tokens of a unit form a proper name rather than a modifier or a URL."""
+    text = "".join(tokens)
+    if "://" in text or text.startswith("www.") or "@" in text:
+        return False
+    words = [w for w in re.split(r"[-+]", text) if w]
+    if not words or words[-1].lower() in ADJECTIVAL_SUFFIXES:
+        return False
+    if all(w in NOT_NAMES for w in words):
+        return False
+    return any(is_coined(w) for w in words)
+
+
+class EntityRecognizer:
+    """Finds and types entity mentions with rules; see the module docstring for the output."""
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, patterns: str | None) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.matchers = {
+            attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("ORTH", "LOWER")
+        }
+        path = Path(patterns) if patterns else Path(__file__).parent / "patterns" / "gazetteer.jsonl"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            attr = row.get("attr", "ORTH")
+            self.matchers[attr].add(row["label"], [nlp.make_doc(row["pattern"])])
+
+    def __call__(self, doc: Doc) -> Doc:
+        title_end = doc._.kg_title_end
+        candidates = [
+            *self._gazetteer(doc),
+            *self._abbreviations(doc),
+            *self._title_name(doc, title_end),
+            *self._names(doc),
+            *self._noun_phrases(doc),
+        ]
+        chosen = _resolve_overlaps(candidates)
+        _harmonise_labels(doc, chosen)
+        group = SpanGroup(
+            doc,
+            name=self.spans_key,
+            spans=[Span(doc, c.start, c.end, label=c.label) for c in chosen],
+        )
+        group.attrs["scores"] = [c.score for c in chosen]
+        group.attrs["named"] = [c.named for c in chosen]
+        group.attrs["rules"] = [c.rule for c in chosen]
+        doc.spans[self.spans_key] = group
+        return doc
+
+    # -- the rules -------------------------------------------------------------------------
+
+    def _gazetteer(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for matcher in self.matchers.values():
+            for match_id, start, end in matcher(doc):
+                label = doc.vocab.strings[match_id]
+                # A gazetteer name inside a longer written unit ("GPT-4o-mini") is not itself.
+                if start > 0 and doc[start - 1].whitespace_ == "" and doc[start - 1].text == "-":
+                    continue
+                if end < len(doc) and doc[end - 1].whitespace_ == "" and doc[end].text == "-":
+                    continue
+                found.append(Candidate(start, end, label, SCORES["gazetteer"], True, "gazetteer"))
+        return found
+
+    def _abbreviations(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for long_form, short_form in doc._.abbreviations:
+            long_span = _trim(long_form, keep_modifiers=True)
+            if long_span is None:
+                continue
+            label = _phrase_label(long_span) or (
+                "Method" if _is_title_cased(long_span) else "Concept"
+            )
+            score = SCORES["abbreviation"]
+            found.append(Candidate(long_span.start, long_span.end, label, score, True, "abbreviation"))
+            found.append(Candidate(short_form.start, short_form.end, label, score, True, "abbreviation"))
+        return found
+
+    def _title_name(self, doc: Doc, title_end: int) -> list[Candidate]:
+        """``Name: what it is`` titles: the name before the colon is the paper's own."""
+        colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
+        if colon is None or colon == 0:
+            return []
+        prefix = doc[0:colon]
+        if "(" in prefix.text:  # "Video PreTraining (VPT): ..." is left to the abbreviation rule
+            return []
+        units = name_units(doc, 0, colon)
+        single_unit = len(units) == 1 and (
+            any(t.text == "-" for t in prefix) or any(c.isdigit() for c in prefix.text)
+        )
+        has_coined = any(
+            _unit_is_name([t.text for t in doc[s:e]]) for s, e in units
+        )
+        if len(prefix) > 6 or not (single_unit or has_coined):
+            return []
+        rest = doc[colon + 1 : title_end]
+        label = "Dataset" if any(head_lemma(t) in DATASET_HEADS for t in rest) else "Method"
+        return [Candidate(0, colon, label, SCORES["title"], True, "title")]
+
+    def _names(self, doc: Doc) -> list[Candidate]:
+        """Coined names and acronyms anywhere; capitalised proper-noun runs outside the title."""
+        found = []
+        title_end = doc._.kg_title_end
+        for start, end in name_units(doc, 0, len(doc)):
+            if _unit_is_name([t.text for t in doc[start:end]]):
+                found.append(
+                    Candidate(start, end, _name_label(doc, start, end), SCORES["name"], True, "name")
+                )
+        for sent in doc.sents:
+            if sent.start < title_end:
+                continue
+            i = sent.start + 1
+            while i < sent.end:
+                if doc[i].tag_ in {"NNP", "NNPS"} and doc[i].text[:1].isupper():
+                    j = i + 1
+                    while j < sent.end and (
+                        (doc[j].tag_ in {"NNP", "NNPS"} and doc[j].text[:1].isupper())
+                        or (doc[j].text == "-" and doc[j - 1].whitespace_ == "")
+                        or (doc[j - 1].text == "-" and doc[j - 1].whitespace_ == "")
+                    ):
+                        j += 1
+                    while j > i and doc[j - 1].text == "-":
+                        j -= 1
+                    last = doc[j - 1].lower_ if j > i else ""
+                    if j > i and doc[i:j].text not in NOT_NAMES and last not in ADJECTIVAL_SUFFIXES:
+                        label = _name_label(doc, i, j)
+                        found.append(Candidate(i, j, label, SCORES["name"] - 0.1, True, "name"))
+                    i = max(j, i + 1)
+                else:
+                    i += 1
+        return found
+
+    def _noun_phrases(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for chunk in doc.noun_chunks:
+            span = _trim(chunk)
+            if span is None:
+                continue
+            label = _phrase_label(span)
+            if label == "Task" and head_lemma(span.root) in {"task", "problem"}:
+                span = _trim(doc[span.start : span.end - 1])
+                if span is None or span.root.pos_ not in {"NOUN", "PROPN"}:
+                    continue
+            if label is None:
+                label = "Concept" if _is_concept(span) else None
+            if label is None:
+                continue
+            score = SCORES["concept"] if label == "Concept" else SCORES["phrase"]
+            found.append(Candidate(span.start, span.end, label, score, False, "phrase"))
+        return found
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _trim(span: Span, *, keep_modifiers: bool = False) -> Span | None:
+    """Strip determiners, pronouns and praise from the front, punctuation from both ends.
+
+    The span then grows to whole written words, so a phrase never starts or ends inside a
+    hyphenated unit (``Offline-to-Online Reinforcement Learning``, ``well-known``).
+    """
+    doc = span.doc
+    start, end = span.start, span.end
+    while start > 0 and _glued(doc, start - 1):
+        start -= 1
+    while end < len(doc) and _glued(doc, end - 1) and doc[end].text not in {")", ","}:
+        end += 1
+
+    def droppable(tok: Token) -> bool:
+        if tok.pos_ in {"DET", "PRON", "NUM", "PUNCT", "ADP", "CCONJ", "PART", "ADV"}:
+            return True
+        return tok.tag_ == "PRP$" or (not keep_modifiers and tok.lower_ in EVALUATIVE_MODIFIERS)
+
+    while start < end and droppable(doc[start]) and not _glued(doc, start):
+        start += 1
+    while start < end and _glued(doc, start) and doc[start].lower_ in EVALUATIVE_MODIFIERS | {"well"}:
+        # "well-known", "state-of-the-art": drop the whole hyphenated modifier
+        while start < end and _glued(doc, start):
+            start += 1
+        start += 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in {")", "+"}):
+        end -= 1
+    if start >= end:
+        return None
+    trimmed = doc[start:end]
+    if any(t.pos_ == "PRON" or t.like_url or t.like_email for t in trimmed):
+        return None
+    if trimmed.text.count("(") != trimmed.text.count(")"):
+        return None
+    return trimmed
+
+
+def _glued(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is written together with the next one through a hyphen or slash."""
+    if i + 1 >= len(doc) or doc[i].whitespace_:
+        return False
+    return doc[i].text in {"-", "/"} or doc[i + 1].text in {"-", "/"}
+
+
+def _is_title_cased(span: Span) -> bool:
+    words = [t for t in span if t.is_alpha and t.lower_ not in {"of", "for", "and", "the", "to"}]
+    return bool(words) and all(t.text[0].isupper() for t in words)
+
+
+def _content_modifiers(span: Span) -> list[Token]:
+    return [t for t in span if t != span.root and t.pos_ in {"NOUN", "PROPN", "VERB", "X"}]
+
+
+def _phrase_label(span: Span) -> str | None:
+    """Type a noun phrase by its head word; None when the head says nothing."""
+    root = span.root
+    lemma = head_lemma(root)
+    text = root.lower_
+    has_modifier = len(span) > 1
+    if lemma in METRIC_HEADS or text in METRIC_HEADS:
+        if lemma in {"score", "rate", "error"} and not has_modifier:
+            return None
+        return "Metric"
+    if lemma in {"task", "problem"}:
+        return "Task" if _content_modifiers(span) else None
+    if lemma in TASK_HEADS or text in TASK_HEADS:
+        return "Task"
+    if lemma in METHOD_HEADS or text in METHOD_HEADS:
+        if lemma in {"learning", "optimization", "fine-tuning", "finetuning", "distillation"}:
+            return "Method"
+        return "Method" if _content_modifiers(span) else None
+    if lemma in DATASET_HEADS:
+        return "Dataset" if any(t.pos_ == "PROPN" for t in span if t != root) else None
+    return None
+
+
+def _is_concept(span: Span) -> bool:
+    """A salient noun phrase: a non-generic common noun, or a generic head with real modifiers."""
+    root = span.root
+    if root.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    lemma = head_lemma(root)
+    if len(span) == 1:
+        return (
+            root.pos_ == "NOUN"
+            and lemma not in GENERIC_NOUNS
+            and len(root.text) >= 4
+            and not root.is_stop
+            and root.text.islower()
+        )
+    if lemma in GENERIC_NOUNS and lemma not in METHOD_HEADS:
+        return bool(_content_modifiers(span))
+    return True
+
+
+def _name_label(doc: Doc, start: int, end: int) -> str:
+    """Type a proper name by the noun after it, its own shape, and how the sentence uses it."""
+    name = doc[start:end].text.lower()
+    if end < len(doc):
+        after = head_lemma(doc[end])
+        if after in DATASET_HEADS:
+            return "Dataset"
+    if any(piece.endswith(_DATASET_SUFFIXES) for piece in re.split(r"[-\s]", name)):
+        return "Dataset"
+    root = doc[start:end].root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in {"on", "across"}:
+        governor = head.head
+        if head_lemma(governor) in _EVALUATION_CUES or governor.lemma_.lower() in _EVALUATION_CUES:
+            return "Dataset"
+    return "Method"
+
+
+def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the best of overlapping candidates: higher score first, then the longer span."""
+    chosen: list[Candidate] = []
+    taken: set[int] = set()
+    for cand in sorted(candidates, key=lambda c: (-c.score, -(c.end - c.start), c.start)):
+        if any(i in taken for i in range(cand.start, cand.end)):
+            continue
+        chosen.append(cand)
+        taken.update(range(cand.start, cand.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _harmonise_labels(doc: Doc, chosen: list[Candidate]) -> None:
+    """Within one paper, the same name gets one label: the one of its best-scored mentions.
+
+    Datasets also spread along coordination: ``on D4RL and NeoRL`` makes NeoRL a dataset.
+    """
+    by_text: dict[str, Counter] = {}
+    for c in chosen:
+        by_text.setdefault(doc[c.start : c.end].text.lower(), Counter())[c.label] += c.score
+    for c in chosen:
+        votes = by_text[doc[c.start : c.end].text.lower()]
+        c.label = votes.most_common(1)[0][0]
+    dataset_roots = {doc[c.start : c.end].root.i for c in chosen if c.label == "Dataset"}
+    for c in chosen:
+        if c.named and c.rule == "name" and c.label == "Method":
+            root = doc[c.start : c.end].root
+            if root.dep_ == "conj" and root.head.i in dataset_roots:
+                c.label = "Dataset"
+            elif any(child.dep_ == "conj" and child.i in dataset_roots for child in root.children):
+                c.label = "Dataset"

