@@ -132,8 +132,7 @@ def render_explorer(G: nx.Graph, *, title: str = "kg explorer", max_nodes: int =
 
     type_counts = Counter(node["kg"]["type"] for node in nodes)
     legend = [
-        {"type": name, **style, "count": type_counts.get(name, 0)}
-        for name, style in TYPE_STYLES.items()
+        {"type": name, **style, "count": type_counts.get(name, 0)} for name, style in TYPE_STYLES.items()
     ]
     others = sum(n for name, n in type_counts.items() if name not in TYPE_STYLES)
     if others:

@@ -133,9 +133,7 @@ def _long_form_span(doc: Doc, short: Span, window: Span) -> Span | None:
     start_char = best_long_form(short.text, candidate.text)
     if start_char is None:
         return None
-    return doc.char_span(
-        candidate.start_char + start_char, candidate.end_char, alignment_mode="expand"
-    )
+    return doc.char_span(candidate.start_char + start_char, candidate.end_char, alignment_mode="expand")
 
 
 def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:

@@ -61,9 +61,7 @@ def make_title_boundary(nlp: Language, name: str) -> TitleBoundary:
     return TitleBoundary()
 
 
-@Language.factory(
-    "kg_abbreviations", requires=["token.is_sent_start"], assigns=["doc._.abbreviations"]
-)
+@Language.factory("kg_abbreviations", requires=["token.is_sent_start"], assigns=["doc._.abbreviations"])
 def make_abbreviation_detector(nlp: Language, name: str) -> AbbreviationDetector:
     return AbbreviationDetector()
 

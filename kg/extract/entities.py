@@ -41,10 +41,26 @@ SCORES = {
 
 _DATASET_SUFFIXES = ("bench", "eval", "world", "gym", "suite", "arena", "games", "qa")
 _EVALUATION_CUES = frozenset(
-    """
-    experiment evaluate evaluation result performance test benchmark achieve outperform
-    surpass score improvement gain sota state-of-the-art demonstrate show validate
-    """.split()
+    [
+        "experiment",
+        "evaluate",
+        "evaluation",
+        "result",
+        "performance",
+        "test",
+        "benchmark",
+        "achieve",
+        "outperform",
+        "surpass",
+        "score",
+        "improvement",
+        "gain",
+        "sota",
+        "state-of-the-art",
+        "demonstrate",
+        "show",
+        "validate",
+    ]
 )
 _SINGULAR = re.compile(r"(?<=[a-z])(ies|s)$")
 
@@ -124,9 +140,7 @@ class EntityRecognizer:
     def __init__(self, nlp: Language, name: str, spans_key: str, patterns: str | None) -> None:
         self.name = name
         self.spans_key = spans_key
-        self.matchers = {
-            attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("ORTH", "LOWER")
-        }
+        self.matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("ORTH", "LOWER")}
         path = Path(patterns) if patterns else Path(__file__).parent / "patterns" / "gazetteer.jsonl"
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -178,9 +192,7 @@ class EntityRecognizer:
             long_span = _trim(long_form, keep_modifiers=True)
             if long_span is None:
                 continue
-            label = _phrase_label(long_span) or (
-                "Method" if _is_title_cased(long_span) else "Concept"
-            )
+            label = _phrase_label(long_span) or ("Method" if _is_title_cased(long_span) else "Concept")
             score = SCORES["abbreviation"]
             found.append(Candidate(long_span.start, long_span.end, label, score, True, "abbreviation"))
             found.append(Candidate(short_form.start, short_form.end, label, score, True, "abbreviation"))
@@ -198,9 +210,7 @@ class EntityRecognizer:
         single_unit = len(units) == 1 and (
             any(t.text == "-" for t in prefix) or any(c.isdigit() for c in prefix.text)
         )
-        has_coined = any(
-            _unit_is_name([t.text for t in doc[s:e]]) for s, e in units
-        )
+        has_coined = any(_unit_is_name([t.text for t in doc[s:e]]) for s, e in units)
         if len(prefix) > 6 or not (single_unit or has_coined):
             return []
         rest = doc[colon + 1 : title_end]
@@ -403,7 +413,7 @@ def _harmonise_labels(doc: Doc, chosen: list[Candidate]) -> None:
     for c in chosen:
         if c.named and c.rule == "name" and c.label == "Method":
             root = doc[c.start : c.end].root
-            if root.dep_ == "conj" and root.head.i in dataset_roots:
-                c.label = "Dataset"
-            elif any(child.dep_ == "conj" and child.i in dataset_roots for child in root.children):
+            if (root.dep_ == "conj" and root.head.i in dataset_roots) or any(
+                child.dep_ == "conj" and child.i in dataset_roots for child in root.children
+            ):
                 c.label = "Dataset"

@@ -7,8 +7,8 @@ METHOD_HEADS = frozenset(
     """
     model framework algorithm architecture network optimizer transformer encoder decoder
     technique mechanism module estimator learning optimization optimisation fine-tuning
-    finetuning pretraining pre-training distillation regularization planner controller
-    critic policy method approach
+    finetuning pretraining pre-training distillation regularization planner controller critic
+    policy method approach
     """.split()
 )
 
@@ -27,55 +27,55 @@ TASK_HEADS = frozenset(
     translation reasoning planning control navigation manipulation synthesis reconstruction
     prediction retrieval summarization summarisation answering parsing exploration alignment
     recommendation understanding estimation tracking localization decision-making modeling
-    modelling forecasting captioning grounding completion editing transfer adaptation
-    imitation coordination interpretation
+    modelling forecasting captioning grounding completion editing transfer adaptation imitation
+    coordination interpretation
     """.split()
 )
 
 #: Head nouns of phrases that name an evaluation measure.
 METRIC_HEADS = frozenset(
     """
-    accuracy score rate error precision recall f1 f1-score bleu rouge perplexity regret
-    latency auc throughput win-rate meteor cider mse rmse mae
+    accuracy score rate error precision recall f1 f1-score bleu rouge perplexity regret latency
+    auc throughput win-rate meteor cider mse rmse mae
     """.split()
 )
 
 #: Nouns that never form a concept on their own (and are stripped as heads of "X approach").
 GENERIC_NOUNS = frozenset(
     """
-    approach method methods work paper study result results performance way idea problem
-    task setting case number lot variety range set type kind part aspect issue challenge
-    limitation advantage benefit effect impact role fact question insight finding findings
-    analysis experiment experiments evaluation improvement gain ability capability need use
-    application field area community research literature state end goal term solution design
-    process component framework model models system systems step stage level manner
-    instance example series amount degree extent order form level quality variant version
-    option thing one ones others other order addition contrast terms cost time times
-    contribution contributions line lines direction directions practice detail details
-    success baseline baselines art sota property properties observation observations
-    evidence implication implications hand source sources factor factors strategy technique
-    technologies technology tool tools paradigm family notion concept concepts purpose
-    effectiveness efficiency feasibility scalability generality variety majority promise
-    turn year years progress website code codes data parameter parameters online offline
-    real-world length figure table section appendix dimension while lack absence presence
-    top bottom front back side light view interest attention focus basis account respect
-    means mean regard light sense point way hand couple pair dozen thousand million billion
+    approach method methods work paper study result results performance way idea problem task
+    setting case number lot variety range set type kind part aspect issue challenge limitation
+    advantage benefit effect impact role fact question insight finding findings analysis
+    experiment experiments evaluation improvement gain ability capability need use application
+    field area community research literature state end goal term solution design process
+    component framework model models system systems step stage level manner instance example
+    series amount degree extent order form level quality variant version option thing one ones
+    others other order addition contrast terms cost time times contribution contributions line
+    lines direction directions practice detail details success baseline baselines art sota
+    property properties observation observations evidence implication implications hand source
+    sources factor factors strategy technique technologies technology tool tools paradigm family
+    notion concept concepts purpose effectiveness efficiency feasibility scalability generality
+    variety majority promise turn year years progress website code codes data parameter
+    parameters online offline real-world length figure table section appendix dimension while
+    lack absence presence top bottom front back side light view interest attention focus basis
+    account respect means mean regard light sense point way hand couple pair dozen thousand
+    million billion
     """.split()
 )
 
 #: Modifiers that praise or count rather than name; stripped from the front of a phrase.
 EVALUATIVE_MODIFIERS = frozenset(
     """
-    a an the this that these those our their its his her my your such each every any all
-    some many several various different diverse multiple numerous few new novel simple
-    effective efficient existing proposed previous prior recent current standard typical
-    general key main important significant substantial remarkable impressive strong
-    powerful robust promising superior better best good great large small high low
-    first second third final other same certain particular specific extensive comprehensive
-    wide broad whole entire overall potential possible additional further more most less
-    well-known popular common traditional conventional classical classic state-of-the-art
-    so-called respective corresponding underlying original fundamental crucial critical
-    unified versatile competitive considerable challenging both either own
+    a an the this that these those our their its his her my your such each every any all some
+    many several various different diverse multiple numerous few new novel simple effective
+    efficient existing proposed previous prior recent current standard typical general key main
+    important significant substantial remarkable impressive strong powerful robust promising
+    superior better best good great large small high low first second third final other same
+    certain particular specific extensive comprehensive wide broad whole entire overall
+    potential possible additional further more most less well-known popular common traditional
+    conventional classical classic state-of-the-art so-called respective corresponding
+    underlying original fundamental crucial critical unified versatile competitive considerable
+    challenging both either own
     """.split()
 )
 
@@ -91,8 +91,8 @@ ADJECTIVAL_SUFFIXES = frozenset(
 #: Words that look like acronyms but are not names.
 NOT_NAMES = frozenset(
     """
-    I II III IV V VI A AI US UK EU OK TV ID IDs AND OR NOT USA CPU GPU GPUs TPU TPUs RAM
-    PhD API APIs URL HTTP HTML JSON SOTA Q&A
+    I II III IV V VI A AI US UK EU OK TV ID IDs AND OR NOT USA CPU GPU GPUs TPU TPUs RAM PhD API
+    APIs URL HTTP HTML JSON SOTA Q&A
     """.split()
 )
 
@@ -105,10 +105,18 @@ PROPOSE_VERBS = frozenset(
 )
 
 #: Verbs that give a name to the contribution: "we call it X", "dubbed X".
-NAMING_VERBS = frozenset("call name dub term".split())
+NAMING_VERBS = frozenset(
+    """
+    call name dub term
+    """.split()
+)
 
 #: Subjects that mean the authors of the paper.
-AUTHOR_SUBJECTS = frozenset("we paper work study article i".split())
+AUTHOR_SUBJECTS = frozenset(
+    """
+    we paper work study article i
+    """.split()
+)
 
 #: Verbs whose object is a problem the paper addresses.
 ADDRESS_VERBS = frozenset(

@@ -16,7 +16,24 @@ from kg.extract.lexicon import (
 )
 
 #: Dependency labels that stay inside the object of "we propose ..." (relative clauses do not).
-_OBJECT_DEPS = frozenset({"appos", "conj", "compound", "amod", "nmod", "det", "cc", "punct", "oprd", "attr", "nummod", "poss", "npadvmod", "acl"})
+_OBJECT_DEPS = frozenset(
+    {
+        "appos",
+        "conj",
+        "compound",
+        "amod",
+        "nmod",
+        "det",
+        "cc",
+        "punct",
+        "oprd",
+        "attr",
+        "nummod",
+        "poss",
+        "npadvmod",
+        "acl",
+    }
+)
 
 ROLE_SCORES = {"proposes": 0.85, "evaluatedOn": 0.7, "uses": 0.6, "addresses": 0.6}
 
@@ -28,7 +45,9 @@ def _object_tokens(head: Token) -> set[int]:
     while stack:
         tok = stack.pop()
         for child in tok.children:
-            if child.dep_ in _OBJECT_DEPS and not (child.dep_ == "acl" and child.pos_ == "VERB" and child.tag_ != "VBN"):
+            if child.dep_ in _OBJECT_DEPS and not (
+                child.dep_ == "acl" and child.pos_ == "VERB" and child.tag_ != "VBN"
+            ):
                 keep.add(child.i)
                 stack.append(child)
             elif child.dep_ == "acl" and child.lemma_ in NAMING_VERBS:
@@ -63,7 +82,11 @@ def _proposal_objects(doc: Doc) -> set[int]:
         elif lemma in NAMING_VERBS and tok.pos_ == "VERB":
             # "we call it X", "which we term X", "dubbed X"
             for child in tok.children:
-                if child.dep_ in {"oprd", "xcomp", "attr", "dobj"} and child.lower_ not in {"it", "this", "them"}:
+                if child.dep_ in {"oprd", "xcomp", "attr", "dobj"} and child.lower_ not in {
+                    "it",
+                    "this",
+                    "them",
+                }:
                     inside |= _object_tokens(child)
         elif tok.dep_ == "appos" and any(
             c.lower_ in {"novel", "new"} for c in tok.children if c.dep_ == "amod"

@@ -77,9 +77,7 @@ def _input_files(paths: Iterable[str | os.PathLike[str]], problems: list[str]) -
                 found = sorted(
                     child
                     for child in path.iterdir()
-                    if child.suffix.lower() in READERS
-                    and not child.name.startswith(".")
-                    and child.is_file()
+                    if child.suffix.lower() in READERS and not child.name.startswith(".") and child.is_file()
                 )
             except OSError as error:
                 problems.append(f"{path}: cannot list directory ({error.strerror})")

@@ -50,9 +50,7 @@ def read_csv(path: Path, on_problem: Callable[[str], None]) -> Iterator[Paper]:
                     on_problem(f"{path}:{start}: not UTF-8 text")
                     continue
                 if len(row) != len(header):
-                    on_problem(
-                        f"{path}:{start}: {len(row)} fields where the header has {len(header)}"
-                    )
+                    on_problem(f"{path}:{start}: {len(row)} fields where the header has {len(header)}")
                     continue
                 try:
                     yield _paper(row, columns, path.name)

@@ -117,9 +117,7 @@ def _parse_lines(lines: list[_Line]) -> list[_Entry]:
     ]
 
 
-def _parse_blocks(
-    lines: list[_Line], path: Path, on_problem: Callable[[str], None]
-) -> list[_Entry]:
+def _parse_blocks(lines: list[_Line], path: Path, on_problem: Callable[[str], None]) -> list[_Entry]:
     """Blocks layout: a title, an abstract unless a metadata tail follows at once, then the tail."""
     entries = []
     i = 0
@@ -142,10 +140,7 @@ def _starts_tail(lines: list[_Line], i: int) -> bool:
     """True when ``lines[i]`` begins a metadata tail: byline, separator or date."""
     text = lines[i].text
     return bool(
-        text == _SEPARATOR
-        or _AUTHORS.fullmatch(text)
-        or _DATE.fullmatch(text)
-        or _byline_at(lines, i)
+        text == _SEPARATOR or _AUTHORS.fullmatch(text) or _DATE.fullmatch(text) or _byline_at(lines, i)
     )
 
 

@@ -40,9 +40,7 @@ def read_jsonl(path: Path, on_problem: Callable[[str], None]) -> Iterator[Paper]
             if not text.strip():
                 continue
             if not seen_content and text.lstrip().startswith("["):
-                raise InputError(
-                    f"{path}:{number}: a JSON array, not JSON lines; write one object per line"
-                )
+                raise InputError(f"{path}:{number}: a JSON array, not JSON lines; write one object per line")
             seen_content = True
             try:
                 yield _paper(_parse(text), path.name)

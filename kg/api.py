@@ -1,0 +1,249 @@
+"""The Python API: :class:`KnowledgeGraph` builds, loads, queries and exports the graph."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from kg.errors import GraphNotFoundError, InputError
+from kg.export.rdf import union_triples
+from kg.graph.nx import core_view, to_networkx
+from kg.store import QueryResult, run_query, to_store
+from kg.types import ENTITY_TYPES
+from kg.vocab import ENTITY_CLASSES, KG, bind_prefixes
+
+log = logging.getLogger(__name__)
+
+#: File suffix -> rdflib parser format, for :meth:`KnowledgeGraph.load`.
+LOAD_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build read, skipped and made."""
+
+    papers: int
+    records_read: int
+    empty_abstracts: int
+    problems: tuple[str, ...]
+    mentions: int
+    seconds: float
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+class KnowledgeGraph:
+    """A knowledge graph of papers and what they propose, use, evaluate on and address.
+
+    >>> kg = KnowledgeGraph.build(["data/hf-daily-papers"])  # doctest: +SKIP
+    >>> kg.entities(type="Dataset").head()  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        store: ox.Store,
+        dataset: Dataset | None = None,
+        report: BuildReport | None = None,
+    ) -> None:
+        self.store = store
+        self.report = report
+        self._dataset = dataset
+        self._nx: nx.MultiDiGraph | None = None
+
+    # -- making one ------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+        *,
+        on_paper: Callable[[int, int], None] | None = None,
+    ) -> KnowledgeGraph:
+        """Read papers from ``paths``, extract, link and build the graph.
+
+        ``on_paper(done, total)`` is called after each paper (for progress bars). Unreadable
+        files and rows are listed in ``report.problems``; they do not stop the build.
+        """
+        from kg.extract.pipeline import extract
+        from kg.graph.rdf import build_dataset
+        from kg.link.merge import link
+        from kg.sources import read_corpus
+
+        started = time.perf_counter()
+        corpus = read_corpus(paths)
+        total = len(corpus.papers)
+        done = 0
+
+        def tick(_paper) -> None:
+            nonlocal done
+            done += 1
+            if on_paper is not None:
+                on_paper(done, total)
+
+        extractions = list(extract(corpus.papers, on_paper=tick))
+        linked = link(extractions)
+        dataset = build_dataset(corpus.papers, linked)
+        report = BuildReport(
+            papers=total,
+            records_read=corpus.n_read,
+            empty_abstracts=sum(1 for p in corpus.papers if not p.abstract),
+            problems=corpus.problems,
+            mentions=sum(len(ex.mentions) for ex in extractions),
+            seconds=time.perf_counter() - started,
+        )
+        return cls(to_store(dataset), dataset, report)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> KnowledgeGraph:
+        """Load a graph written by :meth:`save`: N-Quads, TriG, Turtle, N-Triples or JSON-LD.
+
+        A directory means its ``kg.nq``. Oxigraph parses the file, so loading is fast.
+        """
+        path = Path(path)
+        if path.is_dir():
+            path = path / "kg.nq"
+        if not path.is_file():
+            raise GraphNotFoundError(f"{path}: no graph there; build one first with `kg build`")
+        fmt = LOAD_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(f"{path}: unknown graph format; use one of {', '.join(LOAD_FORMATS)}")
+        store = ox.Store()
+        try:
+            store.bulk_load(path=str(path), format=fmt)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise InputError(f"{path}: not valid RDF: {' '.join(str(exc).split())[:200]}") from None
+        return cls(store)
+
+    def save(self, out_dir: str | os.PathLike[str] = "outputs") -> dict[str, Path]:
+        """Write RDF (ttl, nt, jsonld, nq, trig), GraphML, nodes/edges CSV and the HTML explorer."""
+        from kg.export import write_explorer, write_graphml, write_rdf, write_tables
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        G = self.to_networkx()
+        written = write_rdf(self.store, out)
+        written["kg.graphml"] = write_graphml(G, out / "kg.graphml")
+        written.update(write_tables(G, out))
+        written["explorer.html"] = write_explorer(core_view(G), out / "explorer.html")
+        return written
+
+    # -- views -----------------------------------------------------------------------------
+
+    def to_rdflib(self) -> Dataset:
+        """The RDF dataset as rdflib objects: a named graph per paper, the default graph their union."""
+        if self._dataset is None:
+            dataset = bind_prefixes(Dataset(default_union=True))
+            dataset.parse(data=self.store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
+            self._dataset = dataset
+        return self._dataset
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """Papers and entities as a NetworkX MultiDiGraph (see :func:`kg.graph.nx.to_networkx`)."""
+        if self._nx is None:
+            self._nx = to_networkx(self.store)
+        return self._nx
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run SPARQL on the graph (through Oxigraph) and return the typed result."""
+        return run_query(self.store, sparql)
+
+    def sparql(self, sparql: str) -> pd.DataFrame:
+        """Run SPARQL and return a DataFrame (rows for SELECT, triples for CONSTRUCT)."""
+        return self.query(sparql).to_dataframe()
+
+    def papers(self) -> pd.DataFrame:
+        """One row per paper: iri, id, title, date, n_authors, upvotes."""
+        return self.sparql(
+            """
+            SELECT ?iri ?id ?title ?date ?n_authors ?upvotes WHERE {
+              ?iri a kg:Paper ; dcterms:identifier ?id ; dcterms:title ?title .
+              OPTIONAL { ?iri dcterms:date ?date }
+              OPTIONAL { ?iri kg:authorCount ?n_authors }
+              OPTIONAL { ?iri kg:upvotes ?upvotes }
+            } ORDER BY ?title
+            """
+        )
+
+    def entities(self, type: str | None = None) -> pd.DataFrame:
+        """One row per entity: iri, label, type, aliases, papers (how many mention it)."""
+        if type is not None and type not in ENTITY_TYPES:
+            raise InputError(f"unknown entity type {type!r}: use one of {', '.join(ENTITY_TYPES)}")
+        classes = [ENTITY_CLASSES[type]] if type else list(ENTITY_CLASSES.values())
+        values = " ".join(f"<{c}>" for c in classes)
+        frame = self.sparql(
+            f"""
+            SELECT ?iri ?label ?class (GROUP_CONCAT(?alias; separator=" | ") AS ?aliases) ?papers
+            WHERE {{
+              VALUES ?class {{ {values} }}
+              ?iri a ?class ; skos:prefLabel ?label ; kg:support ?papers .
+              OPTIONAL {{ ?iri skos:altLabel ?alias }}
+            }} GROUP BY ?iri ?label ?class ?papers ORDER BY DESC(?papers) ?label
+            """
+        )
+        frame.insert(2, "type", frame.pop("class").str.removeprefix(str(KG)))
+        return frame
+
+    def find(self, label: str) -> list[str]:
+        """IRIs of nodes whose label, alias or title equals ``label`` (case-insensitive)."""
+        wanted = label.casefold()
+        G = self.to_networkx()
+        return [
+            node
+            for node, data in G.nodes(data=True)
+            if data.get("label", "").casefold() == wanted
+            or any(a.casefold() == wanted for a in data.get("aliases", []))
+        ]
+
+    def neighbors(self, label: str) -> pd.DataFrame:
+        """The nodes linked to the node named ``label``: relation, direction, iri, label, type."""
+        G = self.to_networkx()
+        rows = []
+        for node in self.find(label):
+            for _, other, data in G.out_edges(node, data=True):
+                rows.append(
+                    (
+                        data["relation"],
+                        "out",
+                        other,
+                        G.nodes[other]["label"],
+                        G.nodes[other]["type"],
+                    )
+                )
+            for other, _, data in G.in_edges(node, data=True):
+                rows.append((data["relation"], "in", other, G.nodes[other]["label"], G.nodes[other]["type"]))
+        return pd.DataFrame(rows, columns=["relation", "direction", "iri", "label", "type"])
+
+    def stats(self) -> dict[str, object]:
+        """Counts: papers, entities per type, assertions, triples, named graphs."""
+        G = self.to_networkx()
+        types = Counter(data["type"] for _, data in G.nodes(data=True))
+        return {
+            "papers": types.pop("Paper", 0),
+            "entities": dict(sorted(types.items())),
+            "edges": Counter(d["relation"] for _, _, d in G.edges(data=True)),
+            "triples": len(union_triples(self.store)),
+            "quads": len(self.store),
+            "graphs": sum(1 for _ in self.store.named_graphs()),
+        }
+
+    def union(self) -> Graph:
+        """All triples of all named graphs in one plain rdflib Graph."""
+        graph = bind_prefixes(Graph())
+        for triple in self.to_rdflib().triples((None, None, None)):
+            graph.add(triple)
+        return graph

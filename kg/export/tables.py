@@ -1,0 +1,58 @@
+"""Flat views for spreadsheets and graph tools: nodes/edges CSV and GraphML."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import networkx as nx
+
+from kg.io import atomic_open, atomic_path
+
+_NODE_COLUMNS = ("id", "type", "label", "aliases", "degree")
+_EDGE_COLUMNS = ("source", "target", "relation", "weight", "evidence")
+
+
+def _text(value) -> str:
+    """GraphML and CSV take strings only: lists are joined with `` | ``, None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " | ".join(str(v) for v in value)
+    return str(value)
+
+
+def write_tables(G: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
+    """Write ``nodes.csv`` (id, type, label, aliases, degree) and ``edges.csv`` (with evidence)."""
+    nodes, edges = out_dir / "nodes.csv", out_dir / "edges.csv"
+    with atomic_open(nodes) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(_NODE_COLUMNS)
+        for node, data in G.nodes(data=True):
+            writer.writerow(
+                [
+                    node,
+                    data.get("type"),
+                    data.get("label"),
+                    _text(data.get("aliases")),
+                    G.degree(node),
+                ]
+            )
+    with atomic_open(edges) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(_EDGE_COLUMNS)
+        for s, o, data in G.edges(data=True):
+            writer.writerow([s, o, data.get("relation"), data.get("weight"), _text(data.get("evidence"))])
+    return {"nodes.csv": nodes, "edges.csv": edges}
+
+
+def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
+    """GraphML with every attribute as a string (NetworkX's writer rejects lists and None)."""
+    flat = nx.MultiDiGraph()
+    for node, data in G.nodes(data=True):
+        flat.add_node(node, **{k: _text(v) for k, v in data.items()})
+    for s, o, key, data in G.edges(keys=True, data=True):
+        flat.add_edge(s, o, key=key, **{k: (v if k == "weight" else _text(v)) for k, v in data.items()})
+    with atomic_path(path) as tmp:
+        nx.write_graphml(flat, tmp)
+    return path

@@ -1,0 +1,120 @@
+"""The knowledge graph as a NetworkX MultiDiGraph: a view built from the RDF store by SPARQL."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.store.query import run_query
+from kg.vocab import ENTITY_CLASSES, ROLE_PROPERTIES
+
+_TYPE_OF_CLASS = {str(cls): name for name, cls in ENTITY_CLASSES.items()}
+_RELATION_OF_PROPERTY = {str(prop): name for name, prop in ROLE_PROPERTIES.items()}
+
+
+def _values(mapping: dict[str, str]) -> str:
+    return " ".join(f"<{iri}>" for iri in mapping)
+
+
+def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
+    """Papers and entities as nodes, paper roles as edges.
+
+    Node attributes: ``type`` (Paper, Method, Dataset, Task, Metric, Concept), ``label``,
+    ``aliases``; papers also ``title``, ``abstract``, ``date``, ``n_authors``. Edge attributes:
+    ``relation`` (proposes, uses, evaluatedOn, addresses, mentions), ``weight`` (number of
+    supporting papers) and ``evidence`` (sentences).
+
+    Examples
+    --------
+    >>> from kg import KnowledgeGraph
+    >>> G = to_networkx(KnowledgeGraph.load("outputs/kg.nq").store)  # doctest: +SKIP
+    >>> G.nodes[next(iter(G))]["type"]  # doctest: +SKIP
+    'Paper'
+    """
+    G = nx.MultiDiGraph()
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for node, alias in run_query(store, "SELECT ?e ?a WHERE { ?e skos:altLabel ?a }").rows:
+        aliases[node].append(alias)
+    entities = run_query(
+        store,
+        f"SELECT ?e ?class ?label WHERE {{ VALUES ?class {{ {_values(_TYPE_OF_CLASS)} }} "
+        "?e a ?class ; skos:prefLabel ?label }",
+    )
+    for node, cls, label in entities.rows:
+        G.add_node(node, type=_TYPE_OF_CLASS[cls], label=label, aliases=sorted(aliases[node]))
+    papers = run_query(
+        store,
+        """SELECT ?p ?title ?abstract ?date ?n WHERE {
+             ?p a kg:Paper ; dcterms:title ?title .
+             OPTIONAL { ?p dcterms:abstract ?abstract } OPTIONAL { ?p dcterms:date ?date }
+             OPTIONAL { ?p kg:authorCount ?n } }""",
+    )
+    for node, title, abstract, date, n_authors in papers.rows:
+        G.add_node(
+            node,
+            type="Paper",
+            label=title,
+            aliases=[],
+            title=title,
+            abstract=abstract or "",
+            date=date,
+            n_authors=n_authors,
+        )
+    edges = run_query(
+        store,
+        f"""SELECT ?s ?prop ?o (SAMPLE(?sentence) AS ?evidence) (COUNT(DISTINCT ?paper) AS ?support)
+            WHERE {{
+              VALUES ?prop {{ {_values(_RELATION_OF_PROPERTY)} }}
+              ?s ?prop ?o .
+              OPTIONAL {{ ?a rdf:subject ?s ; rdf:predicate ?prop ; rdf:object ?o ;
+                             kg:evidence ?sentence ; prov:wasDerivedFrom ?paper }}
+            }} GROUP BY ?s ?prop ?o""",
+    )
+    for s, prop, o, evidence, support in edges.rows:
+        if s in G and o in G:
+            relation = _RELATION_OF_PROPERTY[prop]
+            G.add_edge(
+                s,
+                o,
+                key=relation,
+                relation=relation,
+                weight=max(support, 1),
+                evidence=[evidence] if evidence else [],
+            )
+    return G
+
+
+def core_view(G: nx.MultiDiGraph, min_papers: int = 2) -> nx.MultiDiGraph:
+    """The part of ``G`` worth drawing: every paper, and the entities that a paper proposes,
+    uses, is evaluated on or addresses, or that at least ``min_papers`` papers mention.
+
+    A ``mentions`` edge is dropped where a more specific role links the same pair.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("p", type="Paper"); G.add_node("e", type="Concept")
+    >>> _ = G.add_edge("p", "e", key="mentions", relation="mentions", weight=1)
+    >>> sorted(core_view(G).nodes)
+    ['p']
+    """
+    keep = set()
+    for node, data in G.nodes(data=True):
+        relations = [d["relation"] for _, _, d in G.in_edges(node, data=True)]
+        if (
+            data.get("type") == "Paper"
+            or any(r != "mentions" for r in relations)
+            or len(relations) >= min_papers
+        ):
+            keep.add(node)
+    view = nx.MultiDiGraph()
+    view.add_nodes_from((n, G.nodes[n]) for n in keep)
+    for s, o, key, data in G.edges(keys=True, data=True):
+        if s not in keep or o not in keep:
+            continue
+        if key == "mentions" and any(k != "mentions" for k in G[s][o]):
+            continue
+        view.add_edge(s, o, key=key, **data)
+    return view

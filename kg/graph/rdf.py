@@ -1,0 +1,135 @@
+"""Build the RDF dataset: one named graph per paper, one for entities, one for the ontology.
+
+A paper's graph holds its metadata, its role triples (``paper kg:proposes entity``) and one
+``kg:Assertion`` statement node per triple with the evidence: sentence, offsets, confidence,
+extractor. The union of all graphs is the knowledge graph; the dataset is the source of truth
+from which the NetworkX and DataFrame views are made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rdflib import Dataset, Literal
+from rdflib.term import URIRef
+
+from kg.link.iri import (
+    ENTITIES_GRAPH,
+    ONTOLOGY_GRAPH,
+    assertion_iri,
+    entity_iri,
+    extractor_iri,
+    paper_graph_iri,
+    paper_iri,
+    person_iri,
+)
+from kg.link.merge import LinkedCorpus
+from kg.types import Assertion, Entity, Paper
+from kg.vocab import (
+    DCTERMS,
+    ENTITY_CLASSES,
+    KG,
+    PROV,
+    RDF,
+    RDFS,
+    ROLE_PROPERTIES,
+    SCHEMA,
+    SKOS,
+    XSD,
+    bind_prefixes,
+    ontology_graph,
+)
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def new_dataset() -> Dataset:
+    """An empty dataset whose default graph is the union of its named graphs."""
+    return bind_prefixes(Dataset(default_union=True))
+
+
+def add_ontology(ds: Dataset) -> None:
+    """Copy the shipped ontology into its own named graph, so queries can use its axioms."""
+    graph = ds.graph(ONTOLOGY_GRAPH)
+    for triple in ontology_graph():
+        graph.add(triple)
+
+
+def add_entity(ds: Dataset, entity: Entity) -> URIRef:
+    """Type, labels, key and support of one entity, in the entities graph."""
+    graph = ds.graph(ENTITIES_GRAPH)
+    node = entity_iri(entity.key)
+    graph.add((node, RDF.type, ENTITY_CLASSES[entity.type]))
+    graph.add((node, SKOS.prefLabel, Literal(entity.label)))
+    for alias in entity.aliases:
+        graph.add((node, SKOS.altLabel, Literal(alias)))
+    graph.add((node, KG.entityKey, Literal(entity.key)))
+    graph.add((node, KG.support, Literal(len(entity.papers), datatype=XSD.nonNegativeInteger)))
+    return node
+
+
+def add_paper(ds: Dataset, paper: Paper) -> URIRef:
+    """A paper's metadata, in the paper's own named graph."""
+    graph = ds.graph(paper_graph_iri(paper.id))
+    node = paper_iri(paper.id)
+    graph.add((node, RDF.type, KG.Paper))
+    graph.add((node, DCTERMS.identifier, Literal(paper.id)))
+    graph.add((node, DCTERMS.title, Literal(paper.title)))
+    if paper.abstract:
+        graph.add((node, DCTERMS.abstract, Literal(paper.abstract)))
+    if paper.date and _ISO_DATE.match(paper.date):
+        graph.add((node, DCTERMS.date, Literal(paper.date, datatype=XSD.date)))
+    if paper.n_authors is not None:
+        graph.add((node, KG.authorCount, Literal(paper.n_authors, datatype=XSD.nonNegativeInteger)))
+    if paper.upvotes is not None:
+        graph.add((node, KG.upvotes, Literal(paper.upvotes, datatype=XSD.nonNegativeInteger)))
+    for source in paper.sources:
+        graph.add((node, KG.sourceFile, Literal(source)))
+    if paper.url:
+        graph.add((node, SCHEMA.url, URIRef(paper.url)))
+    for name in paper.authors:
+        person = person_iri(name)
+        graph.add((node, SCHEMA.author, person))
+        graph.add((person, RDF.type, SCHEMA.Person))
+        graph.add((person, SCHEMA.name, Literal(name)))
+    return node
+
+
+def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
+    """``paper role entity`` plus its statement node carrying the best evidence."""
+    graph = ds.graph(paper_graph_iri(assertion.subject))
+    subject = paper_iri(assertion.subject)
+    predicate = ROLE_PROPERTIES[assertion.predicate]
+    obj = entity_iri(assertion.object)
+    graph.add((subject, predicate, obj))
+    best = assertion.provenance[0]
+    node = assertion_iri(assertion.subject, assertion.predicate, assertion.object)
+    extractor = extractor_iri(best.extractor, best.version)
+    graph.add((node, RDF.type, KG.Assertion))
+    graph.add((node, RDF.subject, subject))
+    graph.add((node, RDF.predicate, predicate))
+    graph.add((node, RDF.object, obj))
+    graph.add((node, PROV.wasDerivedFrom, subject))
+    graph.add((node, PROV.wasAttributedTo, extractor))
+    graph.add((node, KG.confidence, Literal(best.score, datatype=XSD.double)))
+    graph.add((node, KG.evidence, Literal(best.sentence)))
+    graph.add((node, KG.startOffset, Literal(best.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, KG.endOffset, Literal(best.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((extractor, RDF.type, KG.Extractor))
+    graph.add((extractor, RDFS.label, Literal(best.extractor)))
+    graph.add((extractor, SCHEMA.softwareVersion, Literal(best.version)))
+    return node
+
+
+def build_dataset(papers: Sequence[Paper], linked: LinkedCorpus) -> Dataset:
+    """The whole knowledge graph as an rdflib Dataset (see the module docstring for its layout)."""
+    ds = new_dataset()
+    add_ontology(ds)
+    for entity in linked.entities:
+        add_entity(ds, entity)
+    for paper in papers:
+        add_paper(ds, paper)
+    for assertion in linked.assertions:
+        add_assertion(ds, assertion)
+    return ds

@@ -1,0 +1,46 @@
+"""The one place where IRIs are minted: papers, entities, assertions, graphs and extractors."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from kg.vocab import KGID
+
+
+def _segment(value: str) -> str:
+    """Percent-encode a value so it is one safe path segment of an IRI (spaces, quotes, ``/``...)."""
+    return quote(value, safe="-._~")
+
+
+def paper_iri(paper_id: str) -> URIRef:
+    return KGID[f"paper/{_segment(paper_id)}"]
+
+
+def entity_iri(key: str) -> URIRef:
+    return KGID[f"entity/{_segment(key)}"]
+
+
+def paper_graph_iri(paper_id: str) -> URIRef:
+    """The named graph holding one paper's metadata and the facts extracted from it."""
+    return KGID[f"graph/paper/{_segment(paper_id)}"]
+
+
+def extractor_iri(name: str, version: str) -> URIRef:
+    return KGID[f"extractor/{_segment(name)}/{_segment(version)}"]
+
+
+def assertion_iri(paper_id: str, predicate: str, obj: str) -> URIRef:
+    """A stable IRI for the statement node of ``paper predicate obj``."""
+    digest = hashlib.sha1(f"{paper_id}\x1f{predicate}\x1f{obj}".encode()).hexdigest()[:20]
+    return KGID[f"assertion/{digest}"]
+
+
+ENTITIES_GRAPH = KGID["graph/entities"]
+ONTOLOGY_GRAPH = KGID["graph/ontology"]
+
+
+def person_iri(name: str) -> URIRef:
+    return KGID[f"person/{_segment(name)}"]

@@ -1,0 +1,121 @@
+"""Merge mentions across papers into entities, and roles into assertions with provenance.
+
+Mentions meet under their canonical key. An acronym joins its long form inside the paper that
+defines it; elsewhere only when the corpus gives it a single long form. ``PPO`` defined as two
+different things stays two entities, each carrying ``PPO`` as an alias.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kg.extract.pipeline import EXTRACTOR_VERSION
+from kg.link.normalize import canonical_key, clean_surface
+from kg.types import ENTITY_TYPES, Assertion, Entity, Mention, PaperExtraction, Provenance
+
+#: When votes tie, the more specific type wins.
+_TYPE_PRIORITY = {name: i for i, name in enumerate(("Dataset", "Method", "Task", "Metric", "Concept"))}
+#: Roles that say more than "mentions"; a proposed entity is not also "used" by the same paper.
+_EXCLUSIVE_WITH_PROPOSES = frozenset({"uses", "evaluatedOn"})
+
+
+@dataclass(frozen=True)
+class LinkedCorpus:
+    """Entities and assertions of a corpus, keyed by canonical entity key."""
+
+    entities: tuple[Entity, ...]
+    assertions: tuple[Assertion, ...]
+
+
+class AcronymResolver:
+    """Maps an acronym's key to the key of its long form, per paper and corpus-wide."""
+
+    def __init__(self, extractions: Sequence[PaperExtraction]) -> None:
+        self.local: dict[str, dict[str, str]] = defaultdict(dict)
+        corpus: dict[str, set[str]] = defaultdict(set)
+        for ex in extractions:
+            for abbr in ex.abbreviations:
+                short, long = canonical_key(abbr.short), canonical_key(abbr.long)
+                if short and long and short != long:
+                    self.local[ex.paper.id][short] = long
+                    corpus[short].add(long)
+        self.corpus = {short: next(iter(longs)) for short, longs in corpus.items() if len(longs) == 1}
+        self.ambiguous = {short for short, longs in corpus.items() if len(longs) > 1}
+
+    def key(self, mention: Mention) -> str:
+        key = canonical_key(mention.text)
+        local = self.local.get(mention.paper_id, {})
+        return local.get(key) or self.corpus.get(key, key)
+
+
+def _provenance(mention: Mention, score: float, extractor: str) -> Provenance:
+    return Provenance(
+        paper_id=mention.paper_id,
+        sentence=mention.sentence,
+        start=mention.start,
+        end=mention.end,
+        extractor=extractor,
+        version=EXTRACTOR_VERSION,
+        score=score,
+    )
+
+
+def _entity(key: str, mentions: list[Mention]) -> Entity:
+    """One entity from its mentions: type by score-weighted vote, label by frequency."""
+    votes: Counter[str] = Counter()
+    for m in mentions:
+        votes[m.label] += m.score
+    best = max(votes.values())
+    etype = min((t for t, v in votes.items() if v == best), key=lambda t: _TYPE_PRIORITY.get(t, 99))
+    surfaces = Counter(clean_surface(m.text) for m in mentions)
+    # Most frequent surface form; ties go to the longer, then the alphabetically first form.
+    label = min(surfaces, key=lambda s: (-surfaces[s], -len(s), s))
+    seen = {label.casefold()}
+    aliases = []
+    for surface in sorted(surfaces, key=lambda s: (-surfaces[s], s)):
+        if surface.casefold() not in seen:
+            seen.add(surface.casefold())
+            aliases.append(surface)
+    papers = tuple(sorted({m.paper_id for m in mentions}))
+    return Entity(key=key, label=label, type=etype, aliases=tuple(aliases), papers=papers)
+
+
+def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
+    """Merge the mentions of all papers into entities and collect the assertions about them."""
+    extractions = list(extractions)
+    resolver = AcronymResolver(extractions)
+    by_key: dict[str, list[Mention]] = defaultdict(list)
+    facts: dict[tuple[str, str, str], list[Provenance]] = defaultdict(list)
+
+    for ex in extractions:
+        for mention in ex.mentions:
+            if mention.label not in ENTITY_TYPES:
+                continue  # e.g. SciERC's "Generic": scored, never a node
+            key = resolver.key(mention)
+            if not key:
+                continue
+            by_key[key].append(mention)
+            facts[(ex.paper.id, "mentions", key)].append(
+                _provenance(mention, mention.score, mention.extractor)
+            )
+        for role in ex.roles:
+            if role.mention.label not in ENTITY_TYPES:
+                continue
+            key = resolver.key(role.mention)
+            facts[(ex.paper.id, role.role, key)].append(_provenance(role.mention, role.score, role.extractor))
+
+    proposed = {(paper, key) for paper, pred, key in facts if pred == "proposes"}
+    assertions = tuple(
+        Assertion(
+            subject=paper,
+            predicate=pred,
+            object=key,
+            provenance=tuple(sorted(prov, key=lambda p: (-p.score, p.start))),
+        )
+        for (paper, pred, key), prov in facts.items()
+        if key in by_key and not (pred in _EXCLUSIVE_WITH_PROPOSES and (paper, key) in proposed)
+    )
+    entities = tuple(_entity(key, mentions) for key, mentions in sorted(by_key.items()))
+    return LinkedCorpus(entities=entities, assertions=assertions)
