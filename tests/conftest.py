@@ -1,0 +1,46 @@
+"""Shared fixtures: the real sample corpus, built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph
+from kg.sources import read_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "hf-daily-papers"
+QUERIES = ROOT / "queries"
+
+
+@pytest.fixture(scope="session")
+def sample_corpus():
+    """The bundled sample corpus, parsed and de-duplicated."""
+    return read_corpus([SAMPLE])
+
+
+@pytest.fixture(scope="session")
+def sample_paper(sample_corpus):
+    """Look up a sample paper by the start of its title."""
+
+    def find(title_start: str):
+        matches = [p for p in sample_corpus.papers if p.title.startswith(title_start)]
+        assert len(matches) == 1, f"{len(matches)} sample papers start with {title_start!r}"
+        return matches[0]
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def sample_kg() -> KnowledgeGraph:
+    """The knowledge graph of the whole sample corpus (built once; about half a minute)."""
+    return KnowledgeGraph.build([SAMPLE])
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(sample_kg, tmp_path_factory) -> Path:
+    """Every output file of the sample graph, written to a temporary folder."""
+    out = tmp_path_factory.mktemp("outputs")
+    sample_kg.save(out)
+    return out
