@@ -33,7 +33,7 @@ from kg.extract.lexicon import (
 SCORES = {
     "gazetteer": 0.95,
     "abbreviation": 0.9,
-    "title": 0.85,
+    "title": 0.96,
     "name": 0.7,
     "phrase": 0.55,
     "concept": 0.4,
@@ -131,7 +131,14 @@ def _unit_is_name(tokens: list[str]) -> bool:
         return False
     if all(w in NOT_NAMES for w in words):
         return False
+    if len(words) > 1 and any(_is_name_piece(w) for w in words) and words[0].lower() != "e":
+        return True  # "stream-x", "Q-Decomposition", "k-means", "GPT-4"
     return any(is_coined(w) for w in words)
+
+
+def _is_name_piece(word: str) -> bool:
+    """A piece of a hyphenated name that marks it as one: a lone letter or a number."""
+    return (len(word) == 1 and word.isalpha() and word not in {"a", "A"}) or word.isdigit()
 
 
 class EntityRecognizer:
@@ -158,7 +165,7 @@ class EntityRecognizer:
             *self._names(doc),
             *self._noun_phrases(doc),
         ]
-        chosen = _resolve_overlaps(candidates)
+        chosen = _resolve_overlaps([_with_version(doc, c) for c in candidates])
         _harmonise_labels(doc, chosen)
         group = SpanGroup(
             doc,
@@ -199,10 +206,10 @@ class EntityRecognizer:
         return found
 
     def _title_name(self, doc: Doc, title_end: int) -> list[Candidate]:
-        """``Name: what it is`` titles: the name before the colon is the paper's own."""
+        """The paper's own name in its title: ``Name: what it is`` or ``The Name Benchmark ...``."""
         colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
         if colon is None or colon == 0:
-            return []
+            return self._title_head_name(doc, title_end)
         prefix = doc[0:colon]
         if "(" in prefix.text:  # "Video PreTraining (VPT): ..." is left to the abbreviation rule
             return []
@@ -211,11 +218,26 @@ class EntityRecognizer:
             any(t.text == "-" for t in prefix) or any(c.isdigit() for c in prefix.text)
         )
         has_coined = any(_unit_is_name([t.text for t in doc[s:e]]) for s, e in units)
-        if len(prefix) > 6 or not (single_unit or has_coined):
+        # "Agent Q": a short capitalised name with a lone capital letter in it
+        lettered = len(prefix) <= 3 and any(_is_name_piece(t.text) and t.is_upper for t in prefix)
+        if len(prefix) > 6 or not (single_unit or has_coined or lettered):
             return []
         rest = doc[colon + 1 : title_end]
         label = "Dataset" if any(head_lemma(t) in DATASET_HEADS for t in rest) else "Method"
         return [Candidate(0, colon, label, SCORES["title"], True, "title")]
+
+    def _title_head_name(self, doc: Doc, title_end: int) -> list[Candidate]:
+        """``The MineRL BASALT Competition on ...``: a name right before a benchmark-like head noun."""
+        start = 1 if title_end and doc[0].lower_ == "the" else 0
+        end = start
+        while end < title_end and (doc[end].text[:1].isupper() or doc[end].text == "-"):
+            end += 1
+        if end >= title_end or end - start < 2 or head_lemma(doc[end - 1]) not in DATASET_HEADS:
+            return []
+        name_end = end - 1
+        if not any(_unit_is_name([t.text for t in doc[s:e]]) for s, e in name_units(doc, start, name_end)):
+            return []
+        return [Candidate(start, name_end, "Dataset", SCORES["title"], True, "title")]
 
     def _names(self, doc: Doc) -> list[Candidate]:
         """Coined names and acronyms anywhere; capitalised proper-noun runs outside the title."""
@@ -384,6 +406,19 @@ def _name_label(doc: Doc, start: int, end: int) -> str:
         if head_lemma(governor) in _EVALUATION_CUES or governor.lemma_.lower() in _EVALUATION_CUES:
             return "Dataset"
     return "Method"
+
+
+_VERSION = re.compile(r"^(?:II|III|IV|VI?|v?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMKT])$")
+
+
+def _with_version(doc: Doc, cand: Candidate) -> Candidate:
+    """Grow a name over a following version or size: ``Llama 3``, ``StarCraft II``, ``Llama-3 70B``."""
+    end = cand.end
+    while cand.named and end < len(doc) and doc[end - 1].whitespace_ and _VERSION.match(doc[end].text):
+        end += 1
+    if end == cand.end:
+        return cand
+    return Candidate(cand.start, end, cand.label, cand.score, cand.named, cand.rule)
 
 
 def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:

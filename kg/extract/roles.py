@@ -145,9 +145,10 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         key = span.text.lower()
         if key in proposed:
             roles.append((span, "proposes", ROLE_SCORES["proposes"]))
-        elif is_named and span.label_ == "Dataset":
+        # A paper's own benchmark is also what it reports results on.
+        if is_named and span.label_ == "Dataset":
             roles.append((span, "evaluatedOn", ROLE_SCORES["evaluatedOn"]))
-        elif is_named and span.label_ == "Method":
+        elif is_named and span.label_ == "Method" and key not in proposed:
             roles.append((span, "uses", ROLE_SCORES["uses"]))
         if span.label_ == "Task" and any(t.i in addressed for t in span):
             roles.append((span, "addresses", ROLE_SCORES["addresses"]))

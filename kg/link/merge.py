@@ -18,7 +18,7 @@ from kg.types import ENTITY_TYPES, Assertion, Entity, Mention, PaperExtraction, 
 #: When votes tie, the more specific type wins.
 _TYPE_PRIORITY = {name: i for i, name in enumerate(("Dataset", "Method", "Task", "Metric", "Concept"))}
 #: Roles that say more than "mentions"; a proposed entity is not also "used" by the same paper.
-_EXCLUSIVE_WITH_PROPOSES = frozenset({"uses", "evaluatedOn"})
+_EXCLUSIVE_WITH_PROPOSES = frozenset({"uses"})
 
 
 @dataclass(frozen=True)
