@@ -123,15 +123,16 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     """Assign paper-level roles to the named mentions and task mentions of ``doc``."""
     group = doc.spans[spans_key]
     named = group.attrs.get("named", [False] * len(group))
+    rules = group.attrs.get("rules", [""] * len(group))
     proposal_tokens = _proposal_objects(doc)
     prefix_end = _title_prefix_end(doc)
     abbreviations = doc._.abbreviations
 
     proposed: set[str] = set()
-    for span, is_named in zip(group, named, strict=True):
+    for span, is_named, rule in zip(group, named, rules, strict=True):
         if not is_named or span.label_ not in {"Method", "Dataset"}:
             continue
-        in_title_name = span.end <= prefix_end
+        in_title_name = span.end <= prefix_end or rule == "title"
         if in_title_name or any(t.i in proposal_tokens for t in span):
             proposed.add(span.text.lower())
     # An abbreviation pair is proposed together: "Implicit Reward Model (IRM)".
