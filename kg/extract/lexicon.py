@@ -100,7 +100,7 @@ NOT_NAMES = frozenset(
 PROPOSE_VERBS = frozenset(
     """
     propose introduce present develop design coin devise build create construct release
-    establish contribute offer formulate unveil
+    establish contribute offer unveil
     """.split()
 )
 

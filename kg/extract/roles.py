@@ -35,6 +35,9 @@ _OBJECT_DEPS = frozenset(
     }
 )
 
+#: Heads of long forms that name a field or a model family rather than a contribution.
+_PARADIGM_HEADS = frozenset({"learning", "model", "network", "intelligence", "agent", "processing", "system"})
+
 ROLE_SCORES = {"proposes": 0.85, "evaluatedOn": 0.7, "uses": 0.6, "addresses": 0.6}
 
 
@@ -100,11 +103,6 @@ def _proposal_objects(doc: Doc) -> set[int]:
     return inside
 
 
-def _title_prefix_end(doc: Doc) -> int:
-    """Token index of the first colon in the title, or 0 when the title has none."""
-    return next((t.i for t in doc[: doc._.kg_title_end] if t.text == ":"), 0)
-
-
 def _addressed(doc: Doc) -> set[int]:
     """Token indices inside the objects of "we address/tackle/study ..." and of title "for X"."""
     inside: set[int] = set()
@@ -125,15 +123,25 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     named = group.attrs.get("named", [False] * len(group))
     rules = group.attrs.get("rules", [""] * len(group))
     proposal_tokens = _proposal_objects(doc)
-    prefix_end = _title_prefix_end(doc)
     abbreviations = doc._.abbreviations
 
+    # Known names (gazetteer) and acronyms of common terms ("reinforcement learning (RL)") are
+    # what a paper builds on; inside "we propose a novel offline RL algorithm" they are not new.
+    common = {
+        form.text.lower()
+        for long, short in abbreviations
+        if not any(c.isupper() for c in long.text[1:]) and long.root.lemma_.lower() in _PARADIGM_HEADS
+        for form in (long, short)
+    }
     proposed: set[str] = set()
     for span, is_named, rule in zip(group, named, rules, strict=True):
         if not is_named or span.label_ not in {"Method", "Dataset"}:
             continue
-        in_title_name = span.end <= prefix_end or rule == "title"
-        if in_title_name or any(t.i in proposal_tokens for t in span):
+        if rule == "title" or (
+            any(t.i in proposal_tokens for t in span)
+            and rule != "gazetteer"
+            and span.text.lower() not in common
+        ):
             proposed.add(span.text.lower())
     # An abbreviation pair is proposed together: "Implicit Reward Model (IRM)".
     for long_form, short_form in abbreviations:

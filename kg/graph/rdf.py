@@ -116,9 +116,11 @@ def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
     graph.add((node, KG.evidence, Literal(best.sentence)))
     graph.add((node, KG.startOffset, Literal(best.start, datatype=XSD.nonNegativeInteger)))
     graph.add((node, KG.endOffset, Literal(best.end, datatype=XSD.nonNegativeInteger)))
-    graph.add((extractor, RDF.type, KG.Extractor))
-    graph.add((extractor, RDFS.label, Literal(best.extractor)))
-    graph.add((extractor, SCHEMA.softwareVersion, Literal(best.version)))
+    # Extractors are described once, beside the entities, not in every paper's graph.
+    shared = ds.graph(ENTITIES_GRAPH)
+    shared.add((extractor, RDF.type, KG.Extractor))
+    shared.add((extractor, RDFS.label, Literal(best.extractor)))
+    shared.add((extractor, SCHEMA.softwareVersion, Literal(best.version)))
     return node
 
 
