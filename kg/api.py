@@ -13,14 +13,15 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal
 
 from kg.errors import GraphNotFoundError, InputError
 from kg.export.rdf import union_triples
 from kg.graph.nx import core_view, to_networkx
-from kg.store import QueryResult, run_query, to_store
+from kg.graph.rdf import new_dataset
+from kg.store import QueryResult, run_query
 from kg.types import ENTITY_TYPES
-from kg.vocab import ENTITY_CLASSES, KG, bind_prefixes
+from kg.vocab import ENTITY_CLASSES, KG, XSD, bind_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ class KnowledgeGraph:
 
         extractions = list(extract(corpus.papers, on_paper=tick))
         linked = link(extractions)
-        dataset = build_dataset(corpus.papers, linked)
+        store = ox.Store()
+        dataset = build_dataset(corpus.papers, linked, store)
         report = BuildReport(
             papers=total,
             records_read=corpus.n_read,
@@ -106,7 +108,7 @@ class KnowledgeGraph:
             mentions=sum(len(ex.mentions) for ex in extractions),
             seconds=time.perf_counter() - started,
         )
-        return cls(to_store(dataset), dataset, report)
+        return cls(store, dataset, report)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> KnowledgeGraph:
@@ -145,11 +147,14 @@ class KnowledgeGraph:
     # -- views -----------------------------------------------------------------------------
 
     def to_rdflib(self) -> Dataset:
-        """The RDF dataset as rdflib objects: a named graph per paper, the default graph their union."""
+        """The graph as a live rdflib Dataset over the Oxigraph store (no copy).
+
+        One named graph per paper, one for entities, one for the ontology; the default graph is
+        their union. Plain literals read back typed ``xsd:string`` (RDF 1.1); use :meth:`union`
+        for a detached copy with rdflib's plain literals.
+        """
         if self._dataset is None:
-            dataset = bind_prefixes(Dataset(default_union=True))
-            dataset.parse(data=self.store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
-            self._dataset = dataset
+            self._dataset = new_dataset(self.store)
         return self._dataset
 
     def to_networkx(self) -> nx.MultiDiGraph:
@@ -242,8 +247,14 @@ class KnowledgeGraph:
         }
 
     def union(self) -> Graph:
-        """All triples of all named graphs in one plain rdflib Graph."""
+        """All triples of all named graphs in one plain, in-memory rdflib Graph.
+
+        Literals typed ``xsd:string`` come back as plain literals, as rdflib's parsers make them
+        (the same thing in RDF 1.1), so the result compares equal to a re-parsed export.
+        """
         graph = bind_prefixes(Graph())
-        for triple in self.to_rdflib().triples((None, None, None)):
-            graph.add(triple)
+        for s, p, o in self.to_rdflib().triples((None, None, None)):
+            if isinstance(o, Literal) and o.datatype == XSD.string:
+                o = Literal(str(o))
+            graph.add((s, p, o))
         return graph

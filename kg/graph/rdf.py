@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
 from rdflib import Dataset, Literal
 from rdflib.term import URIRef
 
@@ -44,9 +46,15 @@ from kg.vocab import (
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def new_dataset() -> Dataset:
-    """An empty dataset whose default graph is the union of its named graphs."""
-    return bind_prefixes(Dataset(default_union=True))
+def new_dataset(store: ox.Store | None = None) -> Dataset:
+    """An rdflib Dataset kept in an Oxigraph store (a new in-memory one unless given).
+
+    rdflib is the construction API and Oxigraph the storage and query engine (through the
+    ``oxrdflib`` store plugin), so the graph is never copied between the two. The default
+    graph is the union of the named graphs.
+    """
+    backend = OxigraphStore(store=store if store is not None else ox.Store())
+    return bind_prefixes(Dataset(store=backend, default_union=True))
 
 
 def add_ontology(ds: Dataset) -> None:
@@ -124,9 +132,9 @@ def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
     return node
 
 
-def build_dataset(papers: Sequence[Paper], linked: LinkedCorpus) -> Dataset:
-    """The whole knowledge graph as an rdflib Dataset (see the module docstring for its layout)."""
-    ds = new_dataset()
+def build_dataset(papers: Sequence[Paper], linked: LinkedCorpus, store: ox.Store | None = None) -> Dataset:
+    """The whole knowledge graph as an rdflib Dataset over ``store`` (see the module docstring)."""
+    ds = new_dataset(store)
     add_ontology(ds)
     for entity in linked.entities:
         add_entity(ds, entity)
