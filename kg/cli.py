@@ -148,6 +148,38 @@ def stats(graph: GraphOption = DEFAULT_OUT) -> None:
     out.print(f"graphs    {numbers['graphs']}")
 
 
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold entities: a SciERC/DyGIE JSON-lines file.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+) -> None:
+    """Score the entity extractor on gold SciERC documents (exact span and label, micro-averaged)."""
+    import json
+
+    from kg.evaluate import evaluate as run_evaluation
+
+    report = run_evaluation(gold)
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(report) + "\n")
+        return
+    entities = report["entities"]
+    table = Table(title=f"entities: {gold}")
+    for column in ("label", "precision", "recall", "f1", "support"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for label, row in entities["per_label"].items():
+        table.add_row(label, *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")), str(row["support"]))
+    support = sum(row["support"] for row in entities["per_label"].values())
+    table.add_row("all", *(f"{entities[k]:.3f}" for k in ("precision", "recall", "f1")), str(support))
+    out.print(table)
+    out.print(f"f1 without Generic {entities['f1_without_generic']:.3f}")
+    out.print(f"{report['documents']} documents, {report['words_per_second']:.0f} words/s")
+
+
 def main() -> None:
     """Console entry point: run the app, turning user errors into one line and exit code 2."""
     try:
