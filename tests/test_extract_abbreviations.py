@@ -115,23 +115,11 @@ def test_abbreviations_ignore_other_brackets(extraction, title_start, bracketed)
             "Goal-Conditioned Imitation Learning using Score-based",
             "BESO",
             "BEhavior generation with ScOre-based Diffusion Policies",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="a long form in quotes: best_long_form's word_start does not count '\"' as a "
-                "word boundary, so the fallback pass (hyphen = boundary) returns 'based Diffusion Policies'",
-            ),
         ),
         pytest.param(
             "Atari-GPT",
             "ICL",
             "In-Context Learning",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="_initials_start never starts a long form on a SKIPPABLE word ('in'), so it "
-                "reaches back to 'impact of In-Context Learning'",
-            ),
         ),
         pytest.param(
             "Enable Language Models to Implicitly Learn",
@@ -139,7 +127,6 @@ def test_abbreviations_ignore_other_brackets(extraction, title_start, bracketed)
             "ImPlicit Self-ImprovemenT",
             marks=pytest.mark.xfail(
                 strict=True,
-                raises=AssertionError,
                 reason="matching is case-blind: the authors' capitals (ImPlicit ... ImprovemenT) are "
                 "ignored and the character match runs back to 'propose an ImPlicit Self-ImprovemenT'",
             ),
@@ -148,18 +135,11 @@ def test_abbreviations_ignore_other_brackets(extraction, title_start, bracketed)
             "Video PreTraining (VPT)",
             "VPT",
             "Video PreTraining",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="spaCy keeps the emoticon '):' as one token, so find_abbreviations never sees "
-                "the closing ')' of '(VPT):' in the title",
-            ),
         ),
         pytest.param(
             "Read to Play (R2-Play)",
             "R2-Play",
             "Read to Play",
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason="same '):' token as '(VPT):'"),
         ),
     ],
 )
@@ -167,12 +147,6 @@ def test_abbreviations_hard_sentences(extraction, title_start, short, long):
     assert (short, long) in {(a.short, a.long) for a in extraction(title_start).abbreviations}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="'3D referring expression comprehension (3DREC) and segmentation (3DRES)': the long-form "
-    "window of _long_form_span runs back over the previous '(3DREC)', giving '3DREC) and segmentation'",
-)
 def test_abbreviations_long_form_never_contains_a_bracket(extraction):
     ex = extraction("Multi-branch Collaborative Learning Network for 3D Visual Grounding")
     assert ex.abbreviations
@@ -216,28 +190,16 @@ def test_abbreviations_long_form_never_contains_a_bracket(extraction):
             "BESO",
             '"BEhavior generation with ScOre-based Diffusion Policies',
             "BEhavior generation with ScOre-based Diffusion Policies",
-            marks=pytest.mark.xfail(
-                strict=True, raises=AssertionError, reason="'\"' before the long form is not a word boundary"
-            ),
         ),
         pytest.param(
             "ICL",
             "we examine the impact of In-Context Learning",
             "In-Context Learning",
-            marks=pytest.mark.xfail(
-                strict=True, raises=AssertionError, reason="a long form may not start on a SKIPPABLE word"
-            ),
         ),
         pytest.param(
             "BSD",
             "trips from İzmir Bike Sharing Data",
             "Bike Sharing Data",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="offsets are computed on candidate.lower(); 'İ'.lower() is two characters, so "
-                "the returned start is one character too far ('ike Sharing Data')",
-            ),
         ),
     ],
 )

@@ -82,24 +82,11 @@ def test_entities_sample_names_and_types(extraction, title_start, name, label):
             "GTAlign",
             "GTAlign",
             "Method",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="_title_name types the title name Dataset when ANY word after the colon has a "
-                "dataset head lemma: 'Game-Theoretic' -> 'game' (it is 'an alignment framework')",
-            ),
         ),
         pytest.param(
             "LOQA",
             "LOQA",
             "Method",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="_name_label's suffix rule reads the acronym LOQA as '...qa' (like TriviaQA) -> "
-                "Dataset, and _harmonise_labels lets those votes outweigh the title rule's Method "
-                "('a novel, decentralized reinforcement learning algorithm')",
-            ),
         ),
     ],
 )
@@ -123,12 +110,6 @@ DETERMINERS = frozenset("the a an this these those our their its we it they".spl
         *PAPERS,
         pytest.param(
             "Multimodal Diffusion Transformer",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="'Demonstrations and Code are available at ...': _names takes the capitalised "
-                "PROPN 'Code' as a name (Method, 'uses'); GENERIC_NOUNS is not consulted there",
-            ),
         ),
     ],
 )
@@ -138,13 +119,6 @@ def test_entities_generic_words_are_never_mentions(extraction, title_start):
     assert not [m.text for m in ex.mentions if m.text.split()[0].lower() in DETERMINERS]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="'achieving state-of-the-art performance': spaCy's noun chunk 'the-art' is grown by _trim "
-    "to 'state-of-the-art' and kept as a Concept, though the lexicon lists it as praise "
-    "(it becomes a hub node of the graph)",
-)
 def test_entities_praise_is_never_a_mention(extraction):
     ex = extraction("Train Once, Get a Family")
     assert "state-of-the-art" in ex.paper.abstract
@@ -185,12 +159,6 @@ def test_entities_mentions_point_into_the_text(extraction, title_start):
         *PAPERS,
         pytest.param(
             "BRAIn",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="'... matching approach.BRAIn re-introduces' (no space in the source): name_units "
-                "joins tokens across the '.' and the new sentence, giving the mention 'approach.BRAIn'",
-            ),
         ),
     ],
 )
@@ -209,30 +177,12 @@ _CLEAN_END = re.compile(r"([^\W_]|[)+*])$")
         *PAPERS,
         pytest.param(
             "ODIN",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="'A well-formatted, verbose but less helpful response': _trim drops the hyphenated "
-                "'well-formatted' after the punctuation pass, leaving ', verbose but less helpful response'",
-            ),
         ),
         pytest.param(
             "Multimodal Diffusion Transformer",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="'less than 2% language annotations': _trim drops the number but not '%' (tagged "
-                "NOUN), leaving '% language annotations'",
-            ),
         ),
         pytest.param(
             "Behavior Transformers",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="'... every crucial component in BeT.' : the tokenizer keeps the full stop on "
-                "'BeT.' (the suffix rule only splits it after a digit+letter), so the mention is 'BeT.'",
-            ),
         ),
     ],
 )

@@ -185,13 +185,6 @@ def test_merge_sample_rl_is_reinforcement_learning(sample_kg):
     assert node in sample_kg.find("RL")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="one mistyped definition, 'reinforcement learned (RL)' (Symbol Guided Hindsight Priors), makes RL "
-    "ambiguous corpus-wide, so AcronymResolver leaves bare RL in the 35 papers that do not define it as a "
-    "separate entity 'rl' instead of joining 'reinforcement learning' (137 papers)",
-)
 def test_merge_sample_bare_rl_is_reinforcement_learning(sample_kg):
     for node in sample_kg.find("RL"):
         if sample_kg.to_networkx().nodes[node]["label"] == "RL":

@@ -69,19 +69,10 @@ def test_normalize_different_names_differ(a, b):
         pytest.param(
             "MCTS",
             "MCTS",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="singular strips a capital S from an acronym (MCTS -> MCT, TTS -> TT); only a "
-                "lower-case s after capitals is a plural (LLMs), as abbreviations._normalised_short knows",
-            ),
         ),
         pytest.param(
             "bias",
             "bias",
-            marks=pytest.mark.xfail(
-                strict=True, raises=AssertionError, reason="'bias' is singular, singular() makes it 'bia'"
-            ),
         ),
     ],
 )
@@ -95,22 +86,10 @@ def test_normalize_singular(word, expected):
         pytest.param(
             "inductive bias",
             "inductive biases",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="'bias' -> 'bia' but 'biases' -> 'biase': the sample has 'bias' (2 papers) and "
-                "'biases' as two entities",
-            ),
         ),
         pytest.param(
             "Direct Preference Optimisation",
             "Direct Preference Optimization",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="British -isation is not folded to -ization: the sample has a separate entity "
-                "'Direct Preference Optimisation' beside 'Direct Preference Optimization'",
-            ),
         ),
     ],
 )

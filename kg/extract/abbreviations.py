@@ -43,6 +43,11 @@ def _normalised_short(short: str) -> str:
     return "".join(ch for ch in short.lower() if ch.isalnum())
 
 
+def _lower_keeping_length(text: str) -> str:
+    """Lower-case character by character, so offsets stay valid ("İ" lower-cases to two characters)."""
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
 def _initials_start(short: str, candidate: str) -> int | None:
     """Start of the fewest trailing words whose initials spell ``short`` (function words optional)."""
     words = [(m.start(), m.group().lower()) for m in _WORD.finditer(candidate)]
@@ -60,7 +65,8 @@ def _initials_start(short: str, candidate: str) -> int | None:
         return False
 
     for wi in range(len(words) - 1, -1, -1):
-        if words[wi][1] not in SKIPPABLE and spells(wi, 0):
+        word = words[wi][1]
+        if (word not in SKIPPABLE or word[0] == short[0]) and spells(wi, 0):
             return words[wi][0]
     return None
 
@@ -102,14 +108,14 @@ def best_long_form(short: str, candidate: str) -> int | None:
     s = _normalised_short(short)
     if not s:
         return None
-    c = candidate.lower()
+    c = _lower_keeping_length(candidate)
     start = _initials_start(s, c)
     if start is not None:
         return start
-    for boundary in (" ", " -/"):
+    for joiners in ("-/", ""):
 
-        def word_start(i: int, boundary: str = boundary) -> bool:
-            return i == 0 or c[i - 1] in boundary or c[i - 1] in "\n\t("
+        def word_start(i: int, joiners: str = joiners) -> bool:
+            return i == 0 or (not c[i - 1].isalnum() and c[i - 1] not in joiners)
 
         start = _char_match_start(s, c, word_start)
         if start is not None:
@@ -124,7 +130,7 @@ def _long_form_span(doc: Doc, short: Span, window: Span) -> Span | None:
     n_chars = sum(1 for ch in short.text if ch.isalnum())
     max_words = min(n_chars + 5, n_chars * 2)
     first, n_words = window.end, 0
-    while first > window.start and n_words < max_words:
+    while first > window.start and n_words < max_words and doc[first - 1].text not in {"(", ")"}:
         first -= 1
         n_words += not doc[first].is_punct
     if first == window.end:

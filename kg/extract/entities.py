@@ -110,6 +110,7 @@ def name_units(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
         while (
             j < end
             and doc[j - 1].whitespace_ == ""
+            and not doc[j].is_sent_start
             and not doc[j].text.startswith("'")
             and (doc[j].text in {"-", "+", "."} or any(c.isalnum() for c in doc[j].text))
         ):
@@ -210,20 +211,28 @@ class EntityRecognizer:
         colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
         if colon is None or colon == 0:
             return self._title_head_name(doc, title_end)
-        prefix = doc[0:colon]
-        if "(" in prefix.text:  # "Video PreTraining (VPT): ..." is left to the abbreviation rule
-            return []
+        rest = doc[colon + 1 : title_end]
+        label = "Dataset" if len(rest) and head_lemma(_first_head(rest)) in DATASET_HEADS else "Method"
+        if "(" in doc[0:colon].text:  # "Video PreTraining (VPT): ..."
+            return [
+                Candidate(span.start, span.end, label, SCORES["title"], True, "title")
+                for pair in doc._.abbreviations
+                for span in pair
+                if span.end <= colon
+            ]
         units = name_units(doc, 0, colon)
+        coined = [(s, e) for s, e in units if _unit_is_name([t.text for t in doc[s:e]])]
+        if doc[0].is_stop and coined:
+            # "Towards QD-suite: ...", "A Tale of Two DRAGGNs: ...": only the coined name
+            return [Candidate(s, e, label, SCORES["title"], True, "title") for s, e in coined]
+        prefix = doc[0:colon]
         single_unit = len(units) == 1 and (
             any(t.text == "-" for t in prefix) or any(c.isdigit() for c in prefix.text)
         )
-        has_coined = any(_unit_is_name([t.text for t in doc[s:e]]) for s, e in units)
         # "Agent Q": a short capitalised name with a lone capital letter in it
         lettered = len(prefix) <= 3 and any(_is_name_piece(t.text) and t.is_upper for t in prefix)
-        if len(prefix) > 6 or not (single_unit or has_coined or lettered):
+        if len(prefix) > 6 or doc[0].is_stop or not (single_unit or coined or lettered):
             return []
-        rest = doc[colon + 1 : title_end]
-        label = "Dataset" if any(head_lemma(t) in DATASET_HEADS for t in rest) else "Method"
         return [Candidate(0, colon, label, SCORES["title"], True, "title")]
 
     def _title_head_name(self, doc: Doc, title_end: int) -> list[Candidate]:
@@ -264,7 +273,13 @@ class EntityRecognizer:
                     while j > i and doc[j - 1].text == "-":
                         j -= 1
                     last = doc[j - 1].lower_ if j > i else ""
-                    if j > i and doc[i:j].text not in NOT_NAMES and last not in ADJECTIVAL_SUFFIXES:
+                    generic = j == i + 1 and head_lemma(doc[i]) in GENERIC_NOUNS
+                    if (
+                        j > i
+                        and doc[i:j].text not in NOT_NAMES
+                        and last not in ADJECTIVAL_SUFFIXES
+                        and not generic
+                    ):
                         label = _name_label(doc, i, j)
                         found.append(Candidate(i, j, label, SCORES["name"] - 0.1, True, "name"))
                     i = max(j, i + 1)
@@ -295,6 +310,20 @@ class EntityRecognizer:
 # -- helpers ---------------------------------------------------------------------------------
 
 
+def _first_head(span: Span) -> Token:
+    """Head word of the first phrase of a title part: ``A Benchmark and Evaluation for ...`` -> Benchmark.
+
+    Title-case parses are unreliable, so the phrase simply ends at the first function word.
+    """
+    last = span.root
+    for tok in span:
+        if tok.lower_ in {"for", "of", "and", "with", "via", "in", "on", "to", "from", "as", ","}:
+            break
+        if tok.is_alpha:
+            last = tok
+    return last
+
+
 def _trim(span: Span, *, keep_modifiers: bool = False) -> Span | None:
     """Strip determiners, pronouns and praise from the front, punctuation from both ends.
 
@@ -309,23 +338,30 @@ def _trim(span: Span, *, keep_modifiers: bool = False) -> Span | None:
         end += 1
 
     def droppable(tok: Token) -> bool:
-        if tok.pos_ in {"DET", "PRON", "NUM", "PUNCT", "ADP", "CCONJ", "PART", "ADV"}:
+        if tok.pos_ in {"DET", "PRON", "NUM", "PUNCT", "ADP", "CCONJ", "PART", "ADV", "SYM"}:
+            return True
+        if not any(c.isalnum() for c in tok.text):  # "%", "~"
             return True
         return tok.tag_ == "PRP$" or (not keep_modifiers and tok.lower_ in EVALUATIVE_MODIFIERS)
 
-    while start < end and droppable(doc[start]) and not _glued(doc, start):
-        start += 1
-    while start < end and _glued(doc, start) and doc[start].lower_ in EVALUATIVE_MODIFIERS | {"well"}:
-        # "well-known", "state-of-the-art": drop the whole hyphenated modifier
-        while start < end and _glued(doc, start):
-            start += 1
-        start += 1
+    moved = True
+    while moved:
+        moved = False
+        while start < end and droppable(doc[start]) and not _glued(doc, start):
+            start, moved = start + 1, True
+        while start < end and _glued(doc, start) and doc[start].lower_ in EVALUATIVE_MODIFIERS | {"well"}:
+            # "well-known", "state-of-the-art": drop the whole hyphenated modifier
+            while start < end and _glued(doc, start):
+                start += 1
+            start, moved = start + 1, True
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in {")", "+"}):
         end -= 1
     if start >= end:
         return None
     trimmed = doc[start:end]
     if any(t.pos_ == "PRON" or t.like_url or t.like_email for t in trimmed):
+        return None
+    if trimmed.text.lower() in EVALUATIVE_MODIFIERS:  # "state-of-the-art" on its own
         return None
     if trimmed.text.count("(") != trimmed.text.count(")"):
         return None
@@ -392,12 +428,12 @@ def _is_concept(span: Span) -> bool:
 
 def _name_label(doc: Doc, start: int, end: int) -> str:
     """Type a proper name by the noun after it, its own shape, and how the sentence uses it."""
-    name = doc[start:end].text.lower()
     if end < len(doc):
         after = head_lemma(doc[end])
         if after in DATASET_HEADS:
             return "Dataset"
-    if any(piece.endswith(_DATASET_SUFFIXES) for piece in re.split(r"[-\s]", name)):
+    pieces = re.split(r"[-\s]", doc[start:end].text)
+    if any(p.lower().endswith(_DATASET_SUFFIXES) and not p.isupper() for p in pieces):
         return "Dataset"
     root = doc[start:end].root
     head = root.head
@@ -440,7 +476,9 @@ def _harmonise_labels(doc: Doc, chosen: list[Candidate]) -> None:
     """
     by_text: dict[str, Counter] = {}
     for c in chosen:
-        by_text.setdefault(doc[c.start : c.end].text.lower(), Counter())[c.label] += c.score
+        # The title rule knows best what the paper's own name is.
+        weight = 10 * c.score if c.rule == "title" else c.score
+        by_text.setdefault(doc[c.start : c.end].text.lower(), Counter())[c.label] += weight
     for c in chosen:
         votes = by_text[doc[c.start : c.end].text.lower()]
         c.label = votes.most_common(1)[0][0]

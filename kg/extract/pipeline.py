@@ -30,8 +30,10 @@ def build_pipeline() -> Language:
     infixes = [*nlp.Defaults.infixes, r"(?<=[a-z])\((?=[A-Z])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # "GLM-4-9B." at the end of a sentence: the full stop is not part of the name.
-    suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9][A-Za-z])\.$"]
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9][A-Za-z])\.$", r"(?<=[a-z][A-Z])\.$"]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    # "Video PreTraining (VPT): ..." -- spaCy reads "):" as an emoticon; it is a bracket and a colon.
+    nlp.tokenizer.add_special_case("):", [{"ORTH": ")"}, {"ORTH": ":"}])
     nlp.add_pipe("kg_title", before="parser")
     nlp.add_pipe("kg_abbreviations")
     nlp.add_pipe("kg_entities")

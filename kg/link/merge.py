@@ -21,6 +21,10 @@ _TYPE_PRIORITY = {name: i for i, name in enumerate(("Dataset", "Method", "Task",
 _EXCLUSIVE_WITH_PROPOSES = frozenset({"uses"})
 
 
+#: Share of a corpus's definitions of an acronym that makes one long form its meaning everywhere.
+DOMINANT_SHARE = 0.8
+
+
 @dataclass(frozen=True)
 class LinkedCorpus:
     """Entities and assertions of a corpus, keyed by canonical entity key."""
@@ -34,15 +38,21 @@ class AcronymResolver:
 
     def __init__(self, extractions: Sequence[PaperExtraction]) -> None:
         self.local: dict[str, dict[str, str]] = defaultdict(dict)
-        corpus: dict[str, set[str]] = defaultdict(set)
+        corpus: dict[str, Counter[str]] = defaultdict(Counter)
         for ex in extractions:
             for abbr in ex.abbreviations:
                 short, long = canonical_key(abbr.short), canonical_key(abbr.long)
                 if short and long and short != long:
                     self.local[ex.paper.id][short] = long
-                    corpus[short].add(long)
-        self.corpus = {short: next(iter(longs)) for short, longs in corpus.items() if len(longs) == 1}
+                    corpus[short][long] += 1
+        # A bare acronym takes the corpus's long form when one long form clearly dominates:
+        # "RL" is reinforcement learning even if one paper misspells its definition.
         self.ambiguous = {short for short, longs in corpus.items() if len(longs) > 1}
+        self.corpus = {}
+        for short, longs in corpus.items():
+            (best, n), total = longs.most_common(1)[0], sum(longs.values())
+            if n == total or (total >= 3 and n / total >= DOMINANT_SHARE):
+                self.corpus[short] = best
 
     def key(self, mention: Mention) -> str:
         key = canonical_key(mention.text)

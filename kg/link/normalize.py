@@ -13,17 +13,40 @@ import unicodedata
 _LATEX_COMMAND = re.compile(r"\\(?:mathrm|mathbf|mathit|text|textbf|textit|operatorname)\s*")
 _LATEX_NOISE = re.compile(r"[$^{}\\]")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/·.]+")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"['’][sS]$")
 _KEEP_S = ("ss", "us", "is", "ics", "ous", "sis")
+_ISATION = re.compile(r"isation|isations|ise(?=d|s|r)", re.IGNORECASE)
+#: Plurals and singulars the suffix rules get wrong.
+_IRREGULAR = {
+    "bias": "bias",
+    "biases": "bias",
+    "analyses": "analysis",
+    "hypotheses": "hypothesis",
+    "axes": "axis",
+    "matrices": "matrix",
+    "indices": "index",
+    "vertices": "vertex",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "gas": "gas",
+    "atlas": "atlas",
+    "canvas": "canvas",
+}
 
 
 def singular(word: str) -> str:
-    """Singularise an English plural noun by rule (``policies`` -> ``policy``, ``LLMs`` -> ``LLM``)."""
+    """Singularise an English plural noun by rule (``policies`` -> ``policy``, ``LLMs`` -> ``LLM``).
+
+    All-capital words (``MCTS``) are acronyms and stay as they are.
+    """
     lower = word.lower()
-    if len(word) <= 3 or not lower.endswith("s") or lower.endswith(_KEEP_S):
-        return word
+    if lower in _IRREGULAR:
+        irregular = _IRREGULAR[lower]
+        return irregular if word.islower() else word[: len(irregular)]
     if lower.endswith("ies") and len(word) > 4:
         return word[:-3] + ("Y" if word[-3].isupper() else "y")
+    if word.isupper() or len(word) <= 3 or not lower.endswith("s") or lower.endswith(_KEEP_S):
+        return word
     if lower.endswith(("sses", "ches", "shes", "xes")):
         return word[:-2]
     return word[:-1]
@@ -38,11 +61,13 @@ def clean_surface(text: str) -> str:
 
 
 def canonical_key(text: str) -> str:
-    """The matching key of a name: cleaned, case-folded, last word singular, no separators."""
+    """The matching key of a name: cleaned, case-folded, British -isation spelt -ization, last word
+    singular, no separators."""
     text = _POSSESSIVE.sub("", clean_surface(text))
+    text = _ISATION.sub(lambda m: m.group().replace("s", "z").replace("S", "Z"), text)
     words = text.split(" ")
     if words and words[-1]:
-        last_parts = re.split(r"(-)", words[-1])
+        last_parts = re.split(r"(-)", words[-1].casefold())
         last_parts[-1] = singular(last_parts[-1])
         words[-1] = "".join(last_parts)
     return _SEPARATORS.sub("", " ".join(words)).casefold()
