@@ -35,6 +35,9 @@ LOAD_FORMATS = {
 }
 
 
+_EVIDENCE_COLUMNS = ["paper", "title", "sentence", "start", "end", "confidence", "extractor", "version"]
+
+
 @dataclass(frozen=True)
 class BuildReport:
     """What a build read, skipped and made."""
@@ -232,6 +235,33 @@ class KnowledgeGraph:
             for other, _, data in G.in_edges(node, data=True):
                 rows.append((data["relation"], "in", other, G.nodes[other]["label"], G.nodes[other]["type"]))
         return pd.DataFrame(rows, columns=["relation", "direction", "iri", "label", "type"])
+
+    def evidence(self, subject: str, predicate: str, obj: str) -> pd.DataFrame:
+        """The evidence behind ``subject predicate object``: paper, sentence, offsets, confidence, extractor.
+
+        Subject and object are IRIs, labels, aliases or paper titles; the predicate is a role name
+        (``"proposes"``) or an IRI. One row per supporting statement, best first.
+        """
+        predicate_iri = predicate if predicate.startswith("http") else str(KG[predicate])
+        subjects = [subject] if subject.startswith("http") else self.find(subject)
+        objects = [obj] if obj.startswith("http") else self.find(obj)
+        if not subjects or not objects:
+            return pd.DataFrame(columns=_EVIDENCE_COLUMNS)
+        values_s = " ".join(f"<{iri}>" for iri in subjects)
+        values_o = " ".join(f"<{iri}>" for iri in objects)
+        return self.sparql(
+            f"""
+            SELECT ?paper ?title ?sentence ?start ?end ?confidence ?extractor ?version WHERE {{
+              VALUES ?s {{ {values_s} }} VALUES ?o {{ {values_o} }}
+              ?statement a kg:Assertion ; rdf:subject ?s ; rdf:predicate <{predicate_iri}> ;
+                         rdf:object ?o ; prov:wasDerivedFrom ?paper ; kg:evidence ?sentence ;
+                         kg:startOffset ?start ; kg:endOffset ?end ; kg:confidence ?confidence ;
+                         prov:wasAttributedTo ?agent .
+              ?agent rdfs:label ?extractor ; schema:softwareVersion ?version .
+              ?paper dcterms:title ?title .
+            }} ORDER BY DESC(?confidence) ?title
+            """
+        )
 
     def stats(self) -> dict[str, object]:
         """Counts: papers, entities per type, assertions, triples, named graphs."""

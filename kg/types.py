@@ -127,6 +127,7 @@ class Entity:
     type: str  # one of ENTITY_TYPES
     aliases: tuple[str, ...] = ()
     papers: tuple[str, ...] = ()  # ids of the papers that mention it
+    broader: tuple[str, ...] = ()  # keys of more general entities ("offline RL" -> "RL")
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,10 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
                              kg:evidence ?sentence ; prov:wasDerivedFrom ?paper }}
             }} GROUP BY ?s ?prop ?o""",
     )
+    broader = run_query(store, "SELECT ?narrow ?broad WHERE { ?narrow skos:broader ?broad }")
+    for narrow, broad in broader.rows:
+        if narrow in G and broad in G:
+            G.add_edge(narrow, broad, key="broader", relation="broader", weight=1, evidence=[])
     for s, prop, o, evidence, support in edges.rows:
         if s in G and o in G:
             relation = _RELATION_OF_PROPERTY[prop]

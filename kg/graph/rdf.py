@@ -73,6 +73,8 @@ def add_entity(ds: Dataset, entity: Entity) -> URIRef:
     for alias in entity.aliases:
         graph.add((node, SKOS.altLabel, Literal(alias)))
     graph.add((node, KG.entityKey, Literal(entity.key)))
+    for key in entity.broader:
+        graph.add((node, SKOS.broader, entity_iri(key)))
     graph.add((node, KG.support, Literal(len(entity.papers), datatype=XSD.nonNegativeInteger)))
     return node
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract.pipeline import EXTRACTOR_VERSION
 from kg.link.normalize import canonical_key, clean_surface
@@ -127,5 +127,32 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
         for (paper, pred, key), prov in facts.items()
         if key in by_key and not (pred in _EXCLUSIVE_WITH_PROPOSES and (paper, key) in proposed)
     )
-    entities = tuple(_entity(key, mentions) for key, mentions in sorted(by_key.items()))
+    entities = [_entity(key, mentions) for key, mentions in sorted(by_key.items())]
+    by_entity_key = {e.key: e for e in entities}
+    entities = tuple(
+        replace(e, broader=broader) if (broader := _broader(e, by_entity_key, resolver)) else e
+        for e in entities
+    )
     return LinkedCorpus(entities=entities, assertions=assertions)
+
+
+def _broader(entity: Entity, known: dict[str, Entity], resolver: AcronymResolver) -> tuple[str, ...]:
+    """The more general entity a name is a modified form of: the longest known head phrase.
+
+    ``offline reinforcement learning`` -> ``reinforcement learning``; ``preference-based RL`` ->
+    ``RL``, which the corpus defines as reinforcement learning. The general entity must be of
+    the same type (any type for a concept) and more than a bare common word ("suite", "phases").
+    """
+    for surface in (entity.label, *entity.aliases):
+        words = surface.split()
+        for i in range(1, len(words)):
+            key = canonical_key(" ".join(words[i:]))
+            key = resolver.corpus.get(key, key)
+            broad = known.get(key)
+            if broad is None or key == entity.key:
+                continue
+            if entity.type not in (broad.type, "Concept"):
+                continue
+            if " " in broad.label or any(c.isupper() for c in broad.label):
+                return (key,)
+    return ()
