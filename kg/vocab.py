@@ -90,11 +90,11 @@ class KG(DefinedNamespace):
     # Datatype properties
     confidence: URIRef  # Assertion -> xsd:double in [0, 1]
     evidence: URIRef  # Assertion -> xsd:string, the sentence
-    startOffset: URIRef  # Assertion -> xsd:nonNegativeInteger, into Paper.text
-    endOffset: URIRef  # Assertion -> xsd:nonNegativeInteger, exclusive
-    support: URIRef  # Assertion or Entity -> xsd:nonNegativeInteger, distinct papers
-    authorCount: URIRef  # Paper -> xsd:nonNegativeInteger
-    upvotes: URIRef  # Paper -> xsd:nonNegativeInteger
+    startOffset: URIRef  # Assertion -> xsd:integer >= 0, into Paper.text
+    endOffset: URIRef  # Assertion -> xsd:integer >= 0, exclusive
+    support: URIRef  # Assertion or Entity -> xsd:integer >= 0, distinct papers
+    authorCount: URIRef  # Paper -> xsd:integer >= 0
+    upvotes: URIRef  # Paper -> xsd:integer >= 0
     sourceFile: URIRef  # Paper -> xsd:string, a listing file it was read from
     entityKey: URIRef  # Entity -> xsd:string, the canonical merge key
 

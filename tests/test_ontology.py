@@ -147,10 +147,10 @@ def test_ontology_entity_classes_are_pairwise_disjoint(onto: Graph) -> None:
         (KG.evaluates, KG.Metric, KG.Entity),
         (KG.confidence, KG.Assertion, vocab.XSD.double),
         (KG.evidence, KG.Assertion, vocab.XSD.string),
-        (KG.startOffset, KG.Assertion, vocab.XSD.nonNegativeInteger),
-        (KG.endOffset, KG.Assertion, vocab.XSD.nonNegativeInteger),
-        (KG.authorCount, KG.Paper, vocab.XSD.nonNegativeInteger),
-        (KG.upvotes, KG.Paper, vocab.XSD.nonNegativeInteger),
+        (KG.startOffset, KG.Assertion, vocab.XSD.integer),
+        (KG.endOffset, KG.Assertion, vocab.XSD.integer),
+        (KG.authorCount, KG.Paper, vocab.XSD.integer),
+        (KG.upvotes, KG.Paper, vocab.XSD.integer),
         (KG.sourceFile, KG.Paper, vocab.XSD.string),
         (KG.entityKey, KG.Entity, vocab.XSD.string),
     ],
@@ -252,8 +252,8 @@ paper:2501.00001 a kg:Paper ;
     dcterms:identifier "2501.00001" ;
     dcterms:date "2025-01-02"^^xsd:date ;
     schema:url <https://arxiv.org/abs/2501.00001> ;
-    kg:authorCount "3"^^xsd:nonNegativeInteger ;
-    kg:upvotes "12"^^xsd:nonNegativeInteger ;
+    kg:authorCount "3"^^xsd:integer ;
+    kg:upvotes "12"^^xsd:integer ;
     kg:sourceFile "2025-01-02.json" ;
     kg:proposes entity:sma ;
     kg:uses entity:lora ;
@@ -266,7 +266,7 @@ entity:sma a kg:Method ;
     skos:prefLabel "Sparse Mixture of Adapters" ;
     skos:altLabel "SMA" ;
     kg:entityKey "sparse mixture of adapter" ;
-    kg:support "1"^^xsd:nonNegativeInteger ;
+    kg:support "1"^^xsd:integer ;
     kg:usedFor entity:peft ;
     kg:comparedWith entity:lora ;
     skos:broader entity:routing .
@@ -300,8 +300,8 @@ assertion:a1 a kg:Assertion ;
     prov:wasAttributedTo extractor:kg_roles ;
     kg:confidence "0.87"^^xsd:double ;
     kg:evidence "{SENTENCE_1}" ;
-    kg:startOffset "{START_1}"^^xsd:nonNegativeInteger ;
-    kg:endOffset "{END_1}"^^xsd:nonNegativeInteger .
+    kg:startOffset "{START_1}"^^xsd:integer ;
+    kg:endOffset "{END_1}"^^xsd:integer .
 
 assertion:a2 a kg:Assertion ;
     rdf:subject entity:sma ;
@@ -311,9 +311,9 @@ assertion:a2 a kg:Assertion ;
     prov:wasAttributedTo extractor:kg_relations ;
     kg:confidence "0.5"^^xsd:double ;
     kg:evidence "{SENTENCE_2}" ;
-    kg:startOffset "{START_2}"^^xsd:nonNegativeInteger ;
-    kg:endOffset "{END_2}"^^xsd:nonNegativeInteger ;
-    kg:support "1"^^xsd:nonNegativeInteger .
+    kg:startOffset "{START_2}"^^xsd:integer ;
+    kg:endOffset "{END_2}"^^xsd:integer ;
+    kg:support "1"^^xsd:integer .
 
 extractor:kg_roles a kg:Extractor ;
     rdfs:label "kg_roles" ;
@@ -390,9 +390,10 @@ BROKEN = {
         KG.confidence,
     ),
     "confidence-missing": (_remove(A1, KG.confidence), KG.confidence),
-    "offset-plain-integer": (_set(A1, KG.startOffset, Literal(START_1)), KG.startOffset),
+    "offset-negative": (_set(A1, KG.startOffset, Literal(-1, datatype=vocab.XSD.integer)), KG.startOffset),
+    "offset-not-a-number": (_set(A1, KG.startOffset, Literal(str(START_1))), KG.startOffset),
     "offsets-reversed": (
-        _set(A1, KG.startOffset, Literal(END_1 + 1, datatype=vocab.XSD.nonNegativeInteger)),
+        _set(A1, KG.startOffset, Literal(END_1 + 1, datatype=vocab.XSD.integer)),
         KG.startOffset,
     ),
     "assertion-without-evidence": (_remove(A1, KG.evidence), KG.evidence),

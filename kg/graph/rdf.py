@@ -75,7 +75,7 @@ def add_entity(ds: Dataset, entity: Entity) -> URIRef:
     graph.add((node, KG.entityKey, Literal(entity.key)))
     for key in entity.broader:
         graph.add((node, SKOS.broader, entity_iri(key)))
-    graph.add((node, KG.support, Literal(len(entity.papers), datatype=XSD.nonNegativeInteger)))
+    graph.add((node, KG.support, Literal(len(entity.papers), datatype=XSD.integer)))
     return node
 
 
@@ -91,9 +91,9 @@ def add_paper(ds: Dataset, paper: Paper) -> URIRef:
     if paper.date and _ISO_DATE.match(paper.date):
         graph.add((node, DCTERMS.date, Literal(paper.date, datatype=XSD.date)))
     if paper.n_authors is not None:
-        graph.add((node, KG.authorCount, Literal(paper.n_authors, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, KG.authorCount, Literal(paper.n_authors, datatype=XSD.integer)))
     if paper.upvotes is not None:
-        graph.add((node, KG.upvotes, Literal(paper.upvotes, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, KG.upvotes, Literal(paper.upvotes, datatype=XSD.integer)))
     for source in paper.sources:
         graph.add((node, KG.sourceFile, Literal(source)))
     if paper.url:
@@ -124,8 +124,8 @@ def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
     graph.add((node, PROV.wasAttributedTo, extractor))
     graph.add((node, KG.confidence, Literal(best.score, datatype=XSD.double)))
     graph.add((node, KG.evidence, Literal(best.sentence)))
-    graph.add((node, KG.startOffset, Literal(best.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((node, KG.endOffset, Literal(best.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, KG.startOffset, Literal(best.start, datatype=XSD.integer)))
+    graph.add((node, KG.endOffset, Literal(best.end, datatype=XSD.integer)))
     # Extractors are described once, beside the entities, not in every paper's graph.
     shared = ds.graph(ENTITIES_GRAPH)
     shared.add((extractor, RDF.type, KG.Extractor))

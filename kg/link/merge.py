@@ -19,6 +19,8 @@ from kg.types import ENTITY_TYPES, Assertion, Entity, Mention, PaperExtraction, 
 _TYPE_PRIORITY = {name: i for i, name in enumerate(("Dataset", "Method", "Task", "Metric", "Concept"))}
 #: Roles that say more than "mentions"; a proposed entity is not also "used" by the same paper.
 _EXCLUSIVE_WITH_PROPOSES = frozenset({"uses"})
+#: The entity type a role's object must have after merging (the ranges in ontology/kg.ttl).
+_ROLE_RANGE = {"evaluatedOn": "Dataset", "addresses": "Task"}
 
 
 #: Share of a corpus's definitions of an acronym that makes one long form its meaning everywhere.
@@ -116,7 +118,21 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
             key = resolver.key(role.mention)
             facts[(ex.paper.id, role.role, key)].append(_provenance(role.mention, role.score, role.extractor))
 
+    entities = [_entity(key, mentions) for key, mentions in sorted(by_key.items())]
+    by_entity_key = {e.key: e for e in entities}
+    entities = tuple(
+        replace(e, broader=broader) if (broader := _broader(e, by_entity_key, resolver)) else e
+        for e in entities
+    )
     proposed = {(paper, key) for paper, pred, key in facts if pred == "proposes"}
+
+    def keep(paper: str, pred: str, key: str) -> bool:
+        entity = by_entity_key.get(key)
+        if entity is None or (pred in _EXCLUSIVE_WITH_PROPOSES and (paper, key) in proposed):
+            return False
+        # A mention typed Dataset in one sentence does not make a Method the thing evaluated on.
+        return _ROLE_RANGE.get(pred, entity.type) == entity.type
+
     assertions = tuple(
         Assertion(
             subject=paper,
@@ -125,13 +141,7 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
             provenance=tuple(sorted(prov, key=lambda p: (-p.score, p.start))),
         )
         for (paper, pred, key), prov in facts.items()
-        if key in by_key and not (pred in _EXCLUSIVE_WITH_PROPOSES and (paper, key) in proposed)
-    )
-    entities = [_entity(key, mentions) for key, mentions in sorted(by_key.items())]
-    by_entity_key = {e.key: e for e in entities}
-    entities = tuple(
-        replace(e, broader=broader) if (broader := _broader(e, by_entity_key, resolver)) else e
-        for e in entities
+        if keep(paper, pred, key)
     )
     return LinkedCorpus(entities=entities, assertions=assertions)
 
