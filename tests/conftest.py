@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph
+from kg.extract.pipeline import extract
 from kg.sources import read_corpus
+from kg.types import PaperExtraction
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "hf-daily-papers"
@@ -30,6 +32,19 @@ def sample_paper(sample_corpus):
         return matches[0]
 
     return find
+
+
+@pytest.fixture(scope="session")
+def extraction(sample_paper):
+    """Extract one sample paper (by the start of its title); each paper once per session."""
+    cache: dict[str, PaperExtraction] = {}
+
+    def get(title_start: str) -> PaperExtraction:
+        if title_start not in cache:
+            (cache[title_start],) = extract([sample_paper(title_start)])
+        return cache[title_start]
+
+    return get
 
 
 @pytest.fixture(scope="session")

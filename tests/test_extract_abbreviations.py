@@ -9,21 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.extract.abbreviations import SKIPPABLE, best_long_form, is_short_form_candidate
-from kg.extract.pipeline import extract
 from kg.types import PaperExtraction
-
-
-@pytest.fixture(scope="module")
-def extraction(sample_paper):
-    """Extract one sample paper (by the start of its title), once per module."""
-    cache: dict[str, PaperExtraction] = {}
-
-    def get(title_start: str) -> PaperExtraction:
-        if title_start not in cache:
-            (cache[title_start],) = extract([sample_paper(title_start)])
-        return cache[title_start]
-
-    return get
 
 
 def pairs(ex: PaperExtraction) -> set[tuple[str, str]]:

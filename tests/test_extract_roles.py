@@ -4,21 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.pipeline import extract
 from kg.types import ROLES, PaperExtraction
-
-
-@pytest.fixture(scope="module")
-def extraction(sample_paper):
-    """Extract one sample paper (by the start of its title), once per module."""
-    cache: dict[str, PaperExtraction] = {}
-
-    def get(title_start: str) -> PaperExtraction:
-        if title_start not in cache:
-            (cache[title_start],) = extract([sample_paper(title_start)])
-        return cache[title_start]
-
-    return get
 
 
 def role_texts(ex: PaperExtraction, role: str) -> set[str]:
