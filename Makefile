@@ -53,3 +53,4 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) outputs/*.ttl outputs/*.nt outputs/*.jsonld outputs/*.graphml outputs/*.csv outputs/*.html
+	rm -rf outputs/store outputs/.store.*

@@ -16,10 +16,10 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal
 
 from kg.errors import GraphNotFoundError, InputError
-from kg.export.rdf import union_triples
 from kg.graph.nx import core_view, to_networkx
 from kg.graph.rdf import new_dataset
 from kg.store import QueryResult, run_query
+from kg.store.disk import STORE_DIRNAME, StoreReport, find_store, open_store, write_store
 from kg.types import ENTITY_TYPES
 from kg.vocab import ENTITY_CLASSES, KG, XSD, bind_prefixes
 
@@ -66,6 +66,7 @@ class KnowledgeGraph:
     ) -> None:
         self.store = store
         self.report = report
+        self.store_report: StoreReport | None = None  # what the last save() changed in the store
         self._dataset = dataset
         self._nx: nx.MultiDiGraph | None = None
 
@@ -115,11 +116,15 @@ class KnowledgeGraph:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> KnowledgeGraph:
-        """Load a graph written by :meth:`save`: N-Quads, TriG, Turtle, N-Triples or JSON-LD.
+        """Load a graph written by :meth:`save`: a store, N-Quads, TriG, Turtle, N-Triples or JSON-LD.
 
-        A directory means its ``kg.nq``. Oxigraph parses the file, so loading is fast.
+        A store directory (``outputs/store``) is opened read-only, in place: nothing is loaded, and
+        any number of processes may read it at once. Another directory means its ``store/``, else
+        its ``kg.nq``. A file is parsed by Oxigraph into a new in-memory (writable) store.
         """
         path = Path(path)
+        if path.is_dir() and find_store(path) is not None:
+            return cls(open_store(path))
         if path.is_dir():
             path = path / "kg.nq"
         if not path.is_file():
@@ -134,18 +139,34 @@ class KnowledgeGraph:
             raise InputError(f"{path}: not valid RDF: {' '.join(str(exc).split())[:200]}") from None
         return cls(store)
 
-    def save(self, out_dir: str | os.PathLike[str] = "outputs") -> dict[str, Path]:
-        """Write RDF (ttl, nt, jsonld, nq, trig), GraphML, nodes/edges CSV and the HTML explorer."""
+    def save(
+        self, out_dir: str | os.PathLike[str] = "outputs", *, store: str | os.PathLike[str] | None = None
+    ) -> dict[str, Path]:
+        """Write RDF (ttl, nt, jsonld, nq, trig), GraphML, nodes/edges CSV, the HTML explorer and the store.
+
+        The store goes to ``store`` (default ``OUT_DIR/store``); see :meth:`save_store`.
+        """
         from kg.export import write_explorer, write_graphml, write_rdf, write_tables
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         G = self.to_networkx()
-        written = write_rdf(self.store, out)
+        written = {"store": self.save_store(out / STORE_DIRNAME if store is None else store).path}
+        written.update(write_rdf(self.store, out))
         written["kg.graphml"] = write_graphml(G, out / "kg.graphml")
         written.update(write_tables(G, out))
         written["explorer.html"] = write_explorer(core_view(G), out / "explorer.html")
         return written
+
+    def save_store(self, path: str | os.PathLike[str] = "outputs/store") -> StoreReport:
+        """Sync the on-disk Oxigraph store at ``path`` with this graph, atomically.
+
+        Named graphs are added, replaced or removed so that the store holds exactly this graph;
+        unchanged graphs are not rewritten, so saving the same graph twice changes nothing (see
+        :mod:`kg.store.disk`). Returns (and keeps in ``store_report``) what changed.
+        """
+        self.store_report = write_store(self.store, path)
+        return self.store_report
 
     # -- views -----------------------------------------------------------------------------
 
@@ -271,10 +292,17 @@ class KnowledgeGraph:
             "papers": types.pop("Paper", 0),
             "entities": dict(sorted(types.items())),
             "edges": Counter(d["relation"] for _, _, d in G.edges(data=True)),
-            "triples": len(union_triples(self.store)),
+            "triples": self._count_triples(),
             "quads": len(self.store),
             "graphs": sum(1 for _ in self.store.named_graphs()),
         }
+
+    def _count_triples(self) -> int:
+        """Distinct triples over all graphs, counted by Oxigraph (no term is decoded: fast on disk)."""
+        query = """SELECT (COUNT(*) AS ?n) WHERE {
+          SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }
+        }"""
+        return int(next(iter(self.store.query(query)))["n"].value)
 
     def union(self) -> Graph:
         """All triples of all named graphs in one plain, in-memory rdflib Graph.

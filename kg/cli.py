@@ -44,7 +44,8 @@ GraphOption = Annotated[
     typer.Option(
         "--graph",
         "-g",
-        help="A built graph: an output folder or a .nq/.trig/.ttl/.nt/.jsonld file.",
+        help="A built graph: an output folder (its store/, else its kg.nq), a store folder, "
+        "or a .nq/.trig/.ttl/.nt/.jsonld file.",
     ),
 ]
 
@@ -56,6 +57,9 @@ def build(
         typer.Argument(help="Files or folders of papers (.txt page dumps, .jsonl, .csv)."),
     ] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where to write the outputs.")] = DEFAULT_OUT,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Where to write the Oxigraph store (default: OUT/store).")
+    ] = None,
 ) -> None:
     """Read papers, extract entities and roles, build the graph and write every output."""
     from kg.api import KnowledgeGraph
@@ -75,7 +79,7 @@ def build(
             progress.update(task, completed=done, total=total)
 
         kg = KnowledgeGraph.build(paths, on_paper=on_paper)
-    written = kg.save(out_dir)
+    written = kg.save(out_dir, store=store)
     report = kg.report
     stats = kg.stats()
     out.print(
@@ -85,6 +89,8 @@ def build(
     )
     out.print("entities: " + ", ".join(f"{t} {n}" for t, n in stats["entities"].items()))
     out.print(f"wrote {len(written)} files to {out_dir}/: " + " ".join(sorted(written)))
+    if kg.store_report is not None:
+        out.print(kg.store_report.summary())
     if report.empty_abstracts:
         err.print(f"kg: warning: {report.empty_abstracts} papers have no abstract (kept, title only)")
     for problem in report.problems:
@@ -112,12 +118,15 @@ def query(
     ],
     graph: GraphOption = DEFAULT_OUT,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="An Oxigraph store folder to query (instead of --graph).")
+    ] = None,
 ) -> None:
     """Run a SPARQL query on a built graph (prefixes kg:, kgid:, skos:, dcterms:, ... are predeclared)."""
     from kg.api import KnowledgeGraph
     from kg.store import format_result
 
-    result = KnowledgeGraph.load(graph).query(_read_query(sparql))
+    result = KnowledgeGraph.load(store or graph).query(_read_query(sparql))
     if fmt is not Format.table:
         sys.stdout.write(format_result(result, fmt.value))
         if fmt is Format.json:
@@ -178,6 +187,148 @@ def evaluate(
     out.print(table)
     out.print(f"f1 without Generic {entities['f1_without_generic']:.3f}")
     out.print(f"{report['documents']} documents, {report['words_per_second']:.0f} words/s")
+
+
+class ExportFormat(StrEnum):
+    nquads = "nquads"
+    trig = "trig"
+    turtle = "turtle"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+    rdfxml = "rdfxml"
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="RDF format (nquads and trig keep the named graphs)."),
+    ] = ExportFormat.nquads,
+    graph: GraphOption = DEFAULT_OUT,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (atomically); default: stdout.")
+    ] = None,
+) -> None:
+    """Write the whole graph in one RDF format, e.g. N-Quads to load into a standalone SPARQL server."""
+    from kg.api import KnowledgeGraph
+    from kg.export.formats import export_rdf
+
+    kg = KnowledgeGraph.load(graph)
+    if out_path is None or str(out_path) == "-":
+        export_rdf(kg.store, sys.stdout.buffer, fmt.value)
+        sys.stdout.buffer.flush()
+        return
+    export_rdf(kg.store, out_path, fmt.value)
+    err.print(f"kg: wrote {out_path} ({fmt.value}, {len(kg.store):,} quads)", markup=False, highlight=False)
+
+
+@app.command()
+def serve(
+    store: Annotated[
+        Path,
+        typer.Option("--store", help="The Oxigraph store to serve (or an output folder holding store/)."),
+    ] = DEFAULT_OUT / "store",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on (0: any free port).")] = 7878,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.")] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", help="Most result rows or triples (0: no limit).")
+    ] = 100_000,
+    workers: Annotated[int, typer.Option("--workers", help="Queries run at once (one process each).")] = 4,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", help="Memory limit per query worker, MB (0: none).")
+    ] = 4096,
+    queries: Annotated[
+        Path, typer.Option("--queries", help="Example queries shown on the page at /.")
+    ] = QUERIES_DIR,
+    in_memory: Annotated[
+        bool,
+        typer.Option(
+            "--in-memory/--on-disk",
+            help="Each worker queries an in-memory copy of the store (~10x faster), or the store files.",
+        ),
+    ] = True,
+) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
+    import logging
+    import signal
+
+    from kg.serve import make_server
+
+    def stop(_signum, _frame) -> None:
+        raise KeyboardInterrupt
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    try:
+        server = make_server(
+            store,
+            host=host,
+            port=port,
+            workers=workers,
+            timeout=timeout,
+            max_rows=max_rows,
+            memory_mb=memory_mb,
+            in_memory=in_memory,
+            queries=queries,
+        )
+    except OSError as exc:
+        raise KgError(f"{host}:{port}: cannot listen: {exc.strerror or exc}; choose another --port") from None
+    signal.signal(signal.SIGTERM, stop)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"kg: warning: listening on {host}: other machines can query this store", markup=False)
+    err.print(
+        f"kg: serving {server.pool.path} at {server.url} (SPARQL endpoint {server.url}sparql; read-only; "
+        f"{workers} workers, {timeout:g} s per query, max {max_rows:,} rows); Ctrl+C stops",
+        markup=False,
+        highlight=False,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command()
+def push(
+    endpoint: Annotated[
+        str,
+        typer.Option("--endpoint", help="Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph)."),
+    ],
+    graph: GraphOption = DEFAULT_OUT,
+    method: Annotated[
+        str, typer.Option("--method", help="PUT replaces each graph, POST adds to it.")
+    ] = "PUT",
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")] = 60.0,
+) -> None:
+    """Upload every named graph to a SPARQL server (SPARQL 1.1 Graph Store HTTP Protocol)."""
+    from kg.api import KnowledgeGraph
+    from kg.push import push as push_graphs
+
+    kg = KnowledgeGraph.load(graph)
+    with Progress(
+        TextColumn("pushing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("push", total=None)
+
+        def on_graph(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = push_graphs(kg.store, endpoint, method=method, timeout=timeout, on_graph=on_graph)
+    out.print(
+        f"pushed {report.graphs} graphs ({report.triples:,} triples, {report.bytes / 1e6:.1f} MB) "
+        f"to {endpoint} in {report.seconds:.1f} s",
+        markup=False,
+        highlight=False,
+    )
 
 
 def main() -> None:

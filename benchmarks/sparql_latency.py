@@ -1,0 +1,249 @@
+"""Latency of every query in queries/: Oxigraph (on-disk store and in-memory) vs in-memory rdflib.
+
+Run by hand (minutes: rdflib is slow), never as a test::
+
+    .venv/bin/python benchmarks/sparql_latency.py                    # sample graph and the 1M graph
+    .venv/bin/python benchmarks/sparql_latency.py --sizes sample     # sample graph only
+
+Graphs: the sample graph (``outputs/kg.nq``, from ``make run``) and a synthetic graph of at least
+one million triples with the same shape: the sample replicated with fresh IRIs (every
+``https://w3id.org/kg/id/`` IRI of copy k gets the prefix ``.../id/rK/``; the ontology graph is
+kept once). Engines, side by side in one run on the same triples:
+
+* **oxigraph-disk**: the on-disk store written by :func:`kg.store.disk.write_store` and opened
+  read-only, which is what ``kg query`` and ``KnowledgeGraph.load("outputs")`` query;
+* **oxigraph-mem**: an in-memory ``pyoxigraph.Store`` holding the same quads (what each
+  ``kg serve`` worker queries by default);
+* **rdflib**: a plain in-memory ``rdflib.Graph`` of the union of all graphs (rdflib's fastest set-up;
+  its query engine is pure Python). Each rdflib query runs in a forked child that is killed after
+  ``--rdflib-cap`` seconds, and is then reported as ``>cap``.
+
+Every number is the median wall time of ``--repeat`` runs that fetch every result row (the
+first, cold run is left out for Oxigraph; a query whose runs add up to 30 s stops there).
+Figures go to benchmarks/SPARQL.md and the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from kg.store.disk import write_store
+from kg.vocab import PREFIXES
+
+ROOT = Path(__file__).resolve().parent.parent
+KGID = "https://w3id.org/kg/id/"
+ONTOLOGY_GRAPH = ox.NamedNode(KGID + "graph/ontology")
+PREFIX_IRIS = {name: str(ns) for name, ns in PREFIXES.items()}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def replicate(sample: ox.Store, target_triples: int) -> tuple[list[ox.Quad], int]:
+    """The sample's quads copied with fresh IRIs until there are at least ``target_triples``."""
+    ontology = list(sample.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
+    instance = [q for q in sample if q.graph_name != ONTOLOGY_GRAPH]
+    copies = max(1, math.ceil((target_triples - len(ontology)) / len(instance)))
+
+    def fresh(term, k: int):
+        if isinstance(term, ox.NamedNode) and term.value.startswith(KGID):
+            return ox.NamedNode(f"{KGID}r{k}/{term.value[len(KGID) :]}")
+        if isinstance(term, ox.BlankNode):
+            return ox.BlankNode(f"{term.value}r{k}")
+        return term
+
+    quads = list(ontology)
+    for k in range(copies):
+        if k == 0:
+            quads.extend(instance)
+            continue
+        quads.extend(
+            ox.Quad(fresh(q.subject, k), q.predicate, fresh(q.object, k), fresh(q.graph_name, k))
+            for q in instance
+        )
+    return quads, copies
+
+
+def to_rdflib(store: ox.Store) -> Graph:
+    """The union of all graphs of ``store`` as a plain in-memory rdflib Graph."""
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == XSD_STRING:
+            return Literal(t.value)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    graph = Graph()
+    for name, ns in PREFIXES.items():
+        graph.bind(name, ns)
+    for quad in store:
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return graph
+
+
+def time_oxigraph(store: ox.Store, query: str, repeat: int) -> tuple[float, int]:
+    times, rows = [], 0
+    for run in range(repeat + 1):
+        started = time.perf_counter()
+        rows = len(
+            [tuple(s) for s in store.query(query, prefixes=PREFIX_IRIS, use_default_graph_as_union=True)]
+        )
+        if run:  # the first run warms caches
+            times.append(time.perf_counter() - started)
+        if sum(times) > 30:  # slow queries: fewer runs
+            break
+    return statistics.median(times), rows
+
+
+def _rdflib_child(graph: Graph, query: str, repeat: int, cap: float, conn) -> None:
+    times, rows = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        rows = len(list(graph.query(query, initNs=PREFIXES)))
+        times.append(time.perf_counter() - started)
+        conn.send(("partial", statistics.median(times), rows))
+        if sum(times) > cap / 2:
+            break
+    conn.send(("done", statistics.median(times), rows))
+
+
+def time_rdflib(graph: Graph, query: str, repeat: int, cap: float) -> tuple[float | None, int | None]:
+    """Median seconds and rows, or (None, None) if the first run did not finish within ``cap``."""
+    parent, child = multiprocessing.get_context("fork").Pipe()
+    proc = multiprocessing.get_context("fork").Process(
+        target=_rdflib_child, args=(graph, query, repeat, cap, child)
+    )
+    proc.start()
+    deadline = time.monotonic() + cap
+    best: tuple[float | None, int | None] = (None, None)
+    while time.monotonic() < deadline:
+        if parent.poll(max(0.0, min(1.0, deadline - time.monotonic()))):
+            kind, seconds, rows = parent.recv()
+            best = (seconds, rows)
+            if kind == "done":
+                break
+    proc.kill()
+    proc.join()
+    return best
+
+
+def fmt_ms(seconds: float | None, cap: float) -> str:
+    if seconds is None:
+        return f">{cap:.0f} s"
+    ms = seconds * 1000
+    return f"{ms:,.1f}" if ms < 100 else f"{ms:,.0f}"
+
+
+def speedup(slow: float | None, fast: float, cap: float) -> str:
+    if slow is None:
+        return f">{cap / fast:,.0f}×"
+    return f"{slow / fast:,.0f}×"
+
+
+def run_size(label: str, quads, queries: list[Path], args, work: Path) -> None:
+    source = ox.Store()
+    source.bulk_extend(quads)
+    n_quads = len(source)
+    started = time.perf_counter()
+    report = write_store(source, work / f"store-{label}")
+    write_seconds = time.perf_counter() - started
+    size_mb = sum(f.stat().st_size for f in (work / f"store-{label}").rglob("*") if f.is_file()) / 1e6
+    disk = ox.Store.read_only(str(report.path))
+    rdf = None
+    rdflib_load = None
+    if args.rdflib:
+        started = time.perf_counter()
+        rdf = to_rdflib(source)
+        rdflib_load = time.perf_counter() - started
+    print(f"\n### {label}: {n_quads:,} quads in {sum(1 for _ in source.named_graphs()):,} named graphs\n")
+    print(
+        f"store written in {write_seconds:.1f} s, {size_mb:.0f} MB on disk"
+        + (f"; rdflib graph ({len(rdf):,} triples) built in {rdflib_load:.0f} s" if rdf is not None else "")
+        + "\n",
+        flush=True,
+    )
+    print(
+        "| query | rows | rdflib ms | Oxigraph on disk ms | Oxigraph in memory ms "
+        "| disk speed-up | memory speed-up |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|", flush=True)
+    for path in queries:
+        query = path.read_text(encoding="utf-8")
+        t_disk, rows = time_oxigraph(disk, query, args.repeat)
+        t_mem, rows_mem = time_oxigraph(source, query, args.repeat)
+        assert rows == rows_mem, (path.name, rows, rows_mem)
+        t_rdf, rows_rdf = (None, None)
+        if rdf is not None:
+            t_rdf, rows_rdf = time_rdflib(rdf, query, args.repeat, args.rdflib_cap)
+        note = "" if rows_rdf in (None, rows) else f" (rdflib {rows_rdf})"
+        print(
+            f"| {path.stem} | {rows:,}{note} | {fmt_ms(t_rdf, args.rdflib_cap) if rdf is not None else '-'} "
+            f"| {fmt_ms(t_disk, 0)} | {fmt_ms(t_mem, 0)} "
+            f"| {speedup(t_rdf, t_disk, args.rdflib_cap) if rdf is not None else '-'} "
+            f"| {speedup(t_rdf, t_mem, args.rdflib_cap) if rdf is not None else '-'} |",
+            flush=True,
+        )
+    del disk
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--graph", type=Path, default=ROOT / "outputs" / "kg.nq", help="the sample graph (N-Quads)"
+    )
+    parser.add_argument("--queries", type=Path, default=ROOT / "queries")
+    parser.add_argument("--sizes", default="sample,1m", help="comma-separated: sample, 1m")
+    parser.add_argument("--triples", type=int, default=1_000_000, help="size of the synthetic graph")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--rdflib-cap", type=float, default=120.0, help="seconds before an rdflib query is cut"
+    )
+    parser.add_argument("--no-rdflib", dest="rdflib", action="store_false")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="where to write the stores (default: a temp dir)"
+    )
+    args = parser.parse_args()
+
+    queries = sorted(args.queries.glob("*.rq"))
+    sample = ox.Store()
+    sample.bulk_load(path=str(args.graph), format=ox.RdfFormat.N_QUADS)
+    load_avg = os.getloadavg()
+    print(
+        f"# SPARQL latency, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+        f"load average {load_avg[0]:.1f}; median of {args.repeat} runs; pyoxigraph {ox.__version__}",
+        flush=True,
+    )
+    work = args.work or Path(tempfile.mkdtemp(prefix="kg-sparql-bench-"))
+    try:
+        for size in args.sizes.split(","):
+            if size == "sample":
+                run_size("sample", list(sample), queries, args, work)
+            else:
+                quads, copies = replicate(sample, args.triples)
+                print(
+                    f"\n(synthetic graph: the sample replicated {copies} times with fresh IRIs)", flush=True
+                )
+                run_size(size, quads, queries, args, work)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.setrecursionlimit(10_000)
+    main()

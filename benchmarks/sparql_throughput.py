@@ -1,0 +1,127 @@
+"""Throughput of ``kg serve``: requests per second and latency percentiles for a simple SELECT.
+
+Run by hand, never as a test (it starts ``kg serve`` on a free loopback port, sends requests
+for ``--seconds`` from ``--clients`` concurrent clients over keep-alive connections, then stops
+the server)::
+
+    .venv/bin/python benchmarks/sparql_throughput.py                      # outputs/store, 8 clients
+    .venv/bin/python benchmarks/sparql_throughput.py --on-disk --seconds 20
+
+The clients are threads of this process, so they share the machine's cores with the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY = "SELECT ?paper ?title WHERE { ?paper a kg:Paper ; dcterms:title ?title } LIMIT 10"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_ready(port: int, proc: subprocess.Popen, limit: float = 600) -> None:
+    deadline = time.monotonic() + limit
+    path = "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"kg serve exited with {proc.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("kg serve did not start in time")
+
+
+def client(port: int, deadline: float, latencies: list[float], errors: list[int]) -> None:
+    path = "/sparql?" + urllib.parse.urlencode({"query": QUERY})
+    headers = {"Accept": "application/sparql-results+json"}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        latencies.append(time.perf_counter() - started)
+        if response.status != 200:
+            errors.append(response.status)
+    connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, default=ROOT / "outputs" / "store")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--on-disk", action="store_true", help="workers query the store files (kg serve --on-disk)"
+    )
+    args = parser.parse_args()
+
+    port = free_port()
+    command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(args.store), "--port", str(port)]
+    command += ["--workers", str(args.workers), "--on-disk" if args.on_disk else "--in-memory"]
+    started = time.monotonic()
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    try:
+        wait_ready(port, server)
+        ready = time.monotonic() - started
+        warm: list[float] = []
+        client(port, time.monotonic() + 1.0, warm, [])
+        latencies: list[list[float]] = [[] for _ in range(args.clients)]
+        errors: list[int] = []
+        deadline = time.monotonic() + args.seconds
+        threads = [
+            threading.Thread(target=client, args=(port, deadline, latencies[i], errors))
+            for i in range(args.clients)
+        ]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    every = sorted(x for per_client in latencies for x in per_client)
+    q = statistics.quantiles(every, n=100)
+    load = os.getloadavg()[0]
+    mode = "on disk" if args.on_disk else "in-memory copies"
+    print(
+        f"kg serve ({args.workers} workers, {mode}) on {args.store}: ready in {ready:.1f} s; "
+        f"{args.clients} keep-alive loopback clients for {elapsed:.1f} s; load average {load:.1f}"
+    )
+    print(f"query: {QUERY}")
+    print(
+        f"{len(every):,} requests, {len(errors)} errors: {len(every) / elapsed:,.0f} requests/s; "
+        f"latency p50 {q[49] * 1000:.1f} ms, p90 {q[89] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms, "
+        f"max {every[-1] * 1000:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
