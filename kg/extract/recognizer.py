@@ -72,6 +72,30 @@ def graph_label(span: Span, scierc: str, rule_label: str | None = None) -> str:
     return "Concept"
 
 
+def model_words(sent: Span) -> tuple[list[str], list[tuple[int, int]]]:
+    """The sentence as the model saw words in training, with each word's token range.
+
+    SciERC keeps hyphenated and slashed compounds whole (``jail-breaking``, ``input/output``)
+    where spaCy splits them; the pieces are glued back together for the model.
+    """
+    words: list[str] = []
+    bounds: list[tuple[int, int]] = []
+    doc = sent.doc
+    for tok in sent:
+        prev = doc[tok.i - 1] if tok.i > sent.start else None
+        glued = prev is not None and not prev.whitespace_ and (tok.text in _GLUE or prev.text in _GLUE)
+        if glued and words:
+            words[-1] += tok.text
+            bounds[-1] = (bounds[-1][0], tok.i + 1)
+        else:
+            words.append(tok.text)
+            bounds.append((tok.i, tok.i + 1))
+    return words, bounds
+
+
+_GLUE = frozenset({"-", "/"})
+
+
 class ModelRecognizer:
     """Adds the trained model's spans to the mention group; see the module docstring."""
 
@@ -109,13 +133,12 @@ class ModelRecognizer:
     def _annotate(self, docs: list[Doc]) -> list[Doc]:
         if self.model is None:
             return docs
-        sentences = [(d, sent) for d, doc in enumerate(docs) for sent in doc.sents]
-        words = [[t.text for t in sent] for _, sent in sentences]
-        predictions = self.model.predict(words, nested=self.nested)
+        sentences = [(d, model_words(sent)) for d, doc in enumerate(docs) for sent in doc.sents]
+        predictions = self.model.predict([w for _, (w, _) in sentences], nested=self.nested)
         found: list[list[tuple[int, int, str, float]]] = [[] for _ in docs]
-        for (d, sent), spans in zip(sentences, predictions, strict=True):
+        for (d, (_, bounds)), spans in zip(sentences, predictions, strict=True):
             for s, e, label, p in spans:
-                start, end = sent.start + s, sent.start + e + 1
+                start, end = bounds[s][0], bounds[e][1]
                 if docs[d][start].is_space or docs[d][end - 1].is_space:
                     continue
                 found[d].append((start, end, label, p))
