@@ -67,7 +67,7 @@ def main() -> None:
         median, rates = words_per_second(nlp, texts, args.runs, args.batch_size)
         print(f"{name}: {median:,.0f} words/s  (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
 
-    imports = fresh_process_seconds("", "import kg.extract.pipeline")
+    imports = fresh_process_seconds("pass", "import kg.extract.pipeline")
     load = fresh_process_seconds("import kg.extract.model as m", "m.load()")
     build = fresh_process_seconds("import kg.extract.pipeline as p", "p.build_pipeline()")
     size = sum(f.stat().st_size for f in (ROOT / "kg" / "extract" / "model").rglob("*") if f.is_file())

@@ -61,6 +61,7 @@ def test_recognizer_scores_well_on_training_documents():
         ("ImageNet", "Material", "Dataset"),
         ("English text", "Material", "Concept"),
         ("word n-grams", "OtherScientificTerm", "Concept"),
+        ("the Continual-World benchmark", "OtherScientificTerm", "Dataset"),
         ("this approach", "Generic", "Generic"),
         ("parsing", "Task", "Task"),
     ],

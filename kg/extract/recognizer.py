@@ -55,21 +55,25 @@ def _is_name(span: Span) -> bool:
 
 #: Head nouns that make a Material a dataset ("domain" is too loose for model spans).
 _MATERIAL_DATASET_HEADS = DATASET_HEADS - {"domain"}
+#: Head nouns that make any term a dataset ("environment" or "challenge" alone does not).
+_DATASET_WORDS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "suite", "testbed"})
 
 
 def graph_label(span: Span, scierc: str, rule_label: str | None = None) -> str:
-    """The graph type of a span the model labelled ``scierc``."""
-    if scierc != "Material":
-        return SCIERC_TO_KG.get(scierc, "Concept")
+    """The graph type of a span the model labelled ``scierc``.
+
+    A Material, term or measure whose head noun is a dataset word ("the D4RL benchmark") is a
+    Dataset; so is a Material that is a coined name ("ImageNet").
+    """
     head = span[-1]
-    if (
-        rule_label == "Dataset"
-        or head_lemma(head) in _MATERIAL_DATASET_HEADS
-        or head.lower_ in _MATERIAL_DATASET_HEADS
-        or _is_name(span)
+    heads = {head_lemma(head), head.lower_}
+    if scierc in {"Material", "OtherScientificTerm", "Metric"} and (
+        heads & _DATASET_WORDS or rule_label == "Dataset"
     ):
         return "Dataset"
-    return "Concept"
+    if scierc == "Material":
+        return "Dataset" if heads & _MATERIAL_DATASET_HEADS or _is_name(span) else "Concept"
+    return SCIERC_TO_KG.get(scierc, "Concept")
 
 
 def model_words(sent: Span) -> tuple[list[str], list[tuple[int, int]]]:
