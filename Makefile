@@ -15,7 +15,8 @@ SCIERC ?= ../shared/data/scierc
 run: install
 	$(BIN)/kg build data/hf-daily-papers --out outputs
 
-test: install-dev
+# The train extra (torch, CPU build) lets the recognizer's training smoke test run.
+test: install-dev $(TRAIN_STAMP)
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/pytest
 
