@@ -10,11 +10,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from kg.errors import InputError, KgError
 
@@ -50,6 +50,19 @@ GraphOption = Annotated[
 ]
 
 
+def _progress(what: str) -> Progress:
+    """A progress bar on stderr, only on a terminal (so piped stderr holds just the messages)."""
+    return Progress(
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
 @app.command()
 def build(
     paths: Annotated[
@@ -65,14 +78,7 @@ def build(
     from kg.api import KnowledgeGraph
 
     paths = paths or [DEFAULT_CORPUS]
-    with Progress(
-        TextColumn("extracting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
+    with _progress("extracting") as progress:
         task = progress.add_task("extract", total=None)
 
         def on_paper(done: int, total: int) -> None:
@@ -135,9 +141,9 @@ def query(
     frame = result.to_dataframe()
     table = Table(show_lines=False)
     for column in frame.columns:
-        table.add_column(str(column), overflow="fold")
+        table.add_column(Text(str(column)), overflow="fold")
     for row in frame.itertuples(index=False, name=None):
-        table.add_row(*("" if v is None or v != v else str(v) for v in row))
+        table.add_row(*(Text("" if v is None or v != v else str(v)) for v in row))
     out.print(table)
     out.print(f"{len(frame)} rows")
 
@@ -309,14 +315,7 @@ def push(
     from kg.push import push as push_graphs
 
     kg = KnowledgeGraph.load(graph)
-    with Progress(
-        TextColumn("pushing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
+    with _progress("pushing") as progress:
         task = progress.add_task("push", total=None)
 
         def on_graph(done: int, total: int) -> None:
@@ -334,18 +333,10 @@ def push(
 def main() -> None:
     """Console entry point: run the app, turning user errors into one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        app()
     except KgError as exc:
         err.print(f"kg: error: {exc}", markup=False, highlight=False)
         sys.exit(2)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err.print("kg: aborted")
-        sys.exit(130)
 
 
 if __name__ == "__main__":

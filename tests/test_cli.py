@@ -189,11 +189,6 @@ def test_cli_query_construct(sample_outputs: Path) -> None:
     assert {r[2] for r in rows[1:]} == {"https://w3id.org/kg/id/entity/d4rl"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/cli.py query() passes result strings to rich Table.add_row, which parses them as "
-    "console markup: '[bold]x[/bold]' is printed as 'x' and '[/x]' crashes with MarkupError",
-)
 def test_cli_query_table_prints_values_verbatim(sample_outputs: Path) -> None:
     text = "[bold]Lo[/bold]RA [/x] x[1]"
     run = kg("query", f'SELECT ("{text}" AS ?title) WHERE {{}}', "-g", sample_outputs)
@@ -309,26 +304,12 @@ def test_cli_bad_input_is_one_error_line_and_exit_2(bad_run, name: str) -> None:
     assert run.stdout == ""
 
 
-BLANK_LINE = pytest.mark.xfail(
-    strict=True,
-    reason="kg build writes an empty line to stderr before the error: the transient rich Progress "
-    "in kg/cli.py build() prints a newline when it stops on a non-terminal stderr",
-)
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=BLANK_LINE) if c.build else n for n, c in BAD.items()]
-)
+@pytest.mark.parametrize("name", list(BAD))
 def test_cli_bad_input_stderr_is_exactly_one_line(bad_run, name: str) -> None:
     run = bad_run(name)
     assert run.stderr.splitlines() == run.lines[:1], repr(run.stderr[:300])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="typer 0.29 raises its own vendored click exceptions (typer._click); kg/cli.py main() "
-    "catches the click package's ClickException, so usage errors escape as a traceback, exit 1",
-)
 @pytest.mark.parametrize(
     "args",
     [["query", "ASK {}", "--format", "xml"], ["no-such-command"], ["query"]],
@@ -340,11 +321,6 @@ def test_cli_usage_error_has_no_traceback(args: list[str], tmp_path: Path) -> No
     assert run.code == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/store/query.py run_query only guards store.query(); the SERVICE failure is raised "
-    "while iterating the solutions, so it is an OSError with a traceback and exit 1",
-)
 def test_cli_query_failing_service_is_one_error_line(sample_outputs: Path) -> None:
     # Oxigraph refuses port 9 itself: no request is sent anywhere.
     run = kg("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }", "-g", sample_outputs)
@@ -379,11 +355,6 @@ def test_cli_build_mixed_batch_keeps_the_good_papers(mixed_build) -> None:
     assert sorted(t[:20] for t in titles) == sorted([FAMO2O_TITLE[:20], SAFE_RL_TITLE[:20]])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/cli.py main() calls app(standalone_mode=False) and drops its return value; in that mode "
-    "click returns typer.Exit(2)'s code instead of raising, so a build with problems exits 0",
-)
 def test_cli_build_mixed_batch_exits_2(mixed_build) -> None:
     run, _ = mixed_build
     assert run.code == 2

@@ -109,11 +109,6 @@ def test_export_files_are_readable_by_others(small_saved) -> None:
             assert path.stat().st_mode & 0o044 == 0o044, name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/store/disk.py write_store builds the store in tempfile.mkdtemp() (mode 0700) and "
-    "renames it into place, so OUT/store is private while every other output is 0644",
-)
 def test_export_files_store_folder_is_readable_by_others(small_saved) -> None:
     _, written = small_saved
     folders = [path for path in written.values() if path.is_dir()]

@@ -123,11 +123,6 @@ def test_store_query_malformed_is_one_line_query_error(store, query: str) -> Non
     assert "\n" not in message and "\r" not in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="run_query only guards store.query(); Oxigraph evaluates SERVICE lazily, so the OSError "
-    "is raised while kg/store/query.py iterates the solutions and escapes as an OSError",
-)
 def test_store_query_failing_service_is_a_query_error(store) -> None:
     # Port 9 is refused by Oxigraph's HTTP client itself: nothing goes over the network.
     with pytest.raises(QueryError):
@@ -145,12 +140,6 @@ def test_store_query_extractors_listed_once(store) -> None:
     assert len(rows) == len(set(rows))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pyoxigraph 0.5 joins the union default graph as a multiset (oxigraph issue #1919, fixed "
-    "in 0.6 by PR #1920) and kg/graph/rdf.py add_paper writes each author's schema:Person "
-    "triples into every paper graph, so an author of two papers is listed twice",
-)
 def test_store_query_shared_author_listed_once(sample_paper, tmp_path: Path) -> None:
     # Two real sample abstracts, given the same (made-up) author list.
     papers = [sample_paper(FAMO2O_TITLE), sample_paper("Safe Reinforcement Learning with Minimal")]

@@ -98,11 +98,12 @@ def add_paper(ds: Dataset, paper: Paper) -> URIRef:
         graph.add((node, KG.sourceFile, Literal(source)))
     if paper.url:
         graph.add((node, SCHEMA.url, URIRef(paper.url)))
+    shared = ds.graph(ENTITIES_GRAPH)  # a person is described once, not in each paper's graph
     for name in paper.authors:
         person = person_iri(name)
         graph.add((node, SCHEMA.author, person))
-        graph.add((person, RDF.type, SCHEMA.Person))
-        graph.add((person, SCHEMA.name, Literal(name)))
+        shared.add((person, RDF.type, SCHEMA.Person))
+        shared.add((person, SCHEMA.name, Literal(name)))
     return node
 
 

@@ -129,6 +129,7 @@ def write_store(source: ox.Store, path: str | os.PathLike[str]) -> StoreReport:
     path.parent.mkdir(parents=True, exist_ok=True)
     with _locked(path):
         work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+        work.chmod(0o755)  # mkdtemp makes it private; the store is an output like the others
         try:
             return _write(source, path, work)
         except OSError as exc:

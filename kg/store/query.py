@@ -83,10 +83,16 @@ def run_query(store: ox.Store, query: str) -> QueryResult:
     prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
     try:
         answer = store.query(query, prefixes=prefixes, use_default_graph_as_union=True)
+        # Oxigraph evaluates lazily: errors (a failing SERVICE, say) surface while reading rows.
+        return _collect(answer)
     except SyntaxError as exc:
         raise QueryError(f"malformed SPARQL query: {' '.join(str(exc).split())}") from None
     except OSError as exc:
         raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+
+
+def _collect(answer: Any) -> QueryResult:
+    """Read an Oxigraph answer to the end into a QueryResult."""
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
