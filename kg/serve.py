@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 MAX_BODY = 1 << 20
+MAX_DISCARD = 16 * MAX_BODY  # larger refused bodies are cut off rather than read
 QUERY_PATHS = ("/sparql", "/query")
 
 #: Accept media type -> format name, for SELECT/ASK and for CONSTRUCT/DESCRIBE answers.
@@ -479,8 +480,19 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raise HttpError(400, "bad Content-Length") from None
         if length > MAX_BODY:
             self.close_connection = True
+            self._discard(length)
             raise HttpError(413, f"the request body is over {MAX_BODY:,} bytes")
         return self.rfile.read(length) if length > 0 else b""
+
+    def _discard(self, length: int) -> None:
+        """Read and drop a refused body of moderate size, so the client is not cut off mid-send (EPIPE)."""
+        if length > MAX_DISCARD:
+            return
+        while length > 0:
+            chunk = self.rfile.read(min(length, 1 << 16))
+            if not chunk:
+                return
+            length -= len(chunk)
 
     def _drain(self) -> None:
         """Read (and drop) a request body we refuse, so the connection can be reused."""
