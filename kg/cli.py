@@ -170,13 +170,26 @@ class ReportFormat(StrEnum):
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold entities: a SciERC/DyGIE JSON-lines file.")],
+    gold: Annotated[
+        Path | None, typer.Option("--gold", help="Gold entities: a SciERC/DyGIE JSON-lines file.")
+    ] = None,
+    roles: Annotated[
+        Path | None,
+        typer.Option("--roles", help="Gold paper roles (JSON, as seed-roles/dev.json): score a built graph."),
+    ] = None,
+    graph: GraphOption = DEFAULT_OUT,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
 ) -> None:
-    """Score the entity extractor on gold SciERC documents (exact span and label, micro-averaged)."""
+    """Score the entity extractor on SciERC documents (--gold), or a built graph's paper roles (--roles)."""
     import json
 
     from kg.evaluate import evaluate as run_evaluation
+
+    if (gold is None) == (roles is None):
+        raise InputError("give one of --gold FILE (entities) or --roles FILE (paper roles of --graph)")
+    if roles is not None:
+        _evaluate_roles(roles, graph, fmt)
+        return
 
     report = run_evaluation(gold)
     if fmt is ReportFormat.json:
@@ -193,6 +206,37 @@ def evaluate(
     out.print(table)
     out.print(f"f1 without Generic {entities['f1_without_generic']:.3f}")
     out.print(f"{report['documents']} documents, {report['words_per_second']:.0f} words/s")
+
+
+def _evaluate_roles(gold: Path, graph: Path, fmt: ReportFormat) -> None:
+    """Print the role scores of the graph at ``graph`` against the gold file ``gold``."""
+    import json
+
+    from kg.api import KnowledgeGraph
+    from kg.evaluate_roles import evaluate_roles
+
+    report = evaluate_roles(KnowledgeGraph.load(graph), gold)
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(report) + "\n")
+        return
+    table = Table(title=f"paper roles: {gold}")
+    for column in ("gold", "role", "recall", "found/gold", "precision", "right/edges"):
+        table.add_column(column, justify="left" if column in ("gold", "role") else "right")
+    for field, role in (
+        ("proposed", "proposes"),
+        ("benchmarks", "evaluatedOn"),
+        ("uses_methods", "uses"),
+        ("tasks", "addresses"),
+    ):
+        row = report[field]
+        precision = (
+            (f"{row['precision']:.3f}", f"{row['right_edges']} / {row['edges']}")
+            if "precision" in row
+            else ("", "")
+        )
+        table.add_row(field, role, f"{row['recall']:.3f}", f"{row['found']} / {row['gold']}", *precision)
+    out.print(table)
+    out.print(f"{report['papers']} gold papers, {len(report['papers_missing'])} not in the graph")
 
 
 class ExportFormat(StrEnum):
