@@ -83,12 +83,6 @@ def test_cli_module_runs_main() -> None:
     assert 'if __name__ == "__main__":\n    main()' in source
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="every kg command imports spaCy (and with it thinc and torch, ~4 s of CPU) before doing "
-    "anything: kg/graph/rdf.py imports LinkedCorpus from kg/link/merge.py, which imports "
-    "EXTRACTOR_VERSION from kg/extract/pipeline.py",
-)
 def test_cli_reading_commands_do_not_import_spacy(tmp_path: Path) -> None:
     code = "import sys, kg.cli, kg.api; print(sorted({'spacy', 'thinc', 'torch'} & set(sys.modules)))"
     command = [sys.executable, "-c", code]

@@ -15,13 +15,9 @@ from spacy.util import compile_infix_regex, compile_suffix_regex
 
 import kg.extract.components  # registers the factories
 import kg.extract.recognizer  # noqa: F401  (registers kg_recognizer)
-from kg import __version__
 from kg.extract.components import MENTIONS_KEY
+from kg.extract.identity import EXTRACTOR_NAME
 from kg.types import ENTITY_TYPES, Abbreviation, Mention, Paper, PaperExtraction, Role
-
-#: Name and version recorded in the provenance of every extracted fact.
-EXTRACTOR_NAME = "kg-rules"
-EXTRACTOR_VERSION = __version__
 
 
 def build_pipeline() -> Language:

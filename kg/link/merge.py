@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from kg.extract.pipeline import EXTRACTOR_VERSION
+from kg.extract.identity import EXTRACTOR_VERSION
 from kg.link.normalize import canonical_key, clean_surface
 from kg.types import ENTITY_TYPES, Assertion, Entity, Mention, PaperExtraction, Provenance
 
