@@ -37,6 +37,11 @@ MENTIONS_KEY = "kg_mentions"
 SCIERC_KEY = "kg_scierc"
 COMBINE_MODES = ("model", "rules", "union")
 
+#: Per sentence, the model words' token ranges and encoder states (start, end projections), kept
+#: for later components (the relation classifier reads them instead of running the encoder again).
+if not Doc.has_extension("kg_word_states"):
+    Doc.set_extension("kg_word_states", default=None)
+
 #: SciERC label -> graph label (Material is decided per span, see :func:`graph_label`).
 SCIERC_TO_KG = {
     "Method": "Method",
@@ -138,7 +143,12 @@ class ModelRecognizer:
         if self.model is None:
             return docs
         sentences = [(d, model_words(sent)) for d, doc in enumerate(docs) for sent in doc.sents]
-        predictions = self.model.predict([w for _, (w, _) in sentences], nested=self.nested)
+        states = self.model.encode([w for _, (w, _) in sentences])
+        predictions = self.model.predict_states(states, nested=self.nested)
+        for doc in docs:
+            doc._.kg_word_states = []
+        for (d, (_, bounds)), (start, end) in zip(sentences, states, strict=True):
+            docs[d]._.kg_word_states.append((bounds, start, end))
         found: list[list[tuple[int, int, str, float]]] = [[] for _ in docs]
         for (d, (_, bounds)), spans in zip(sentences, predictions, strict=True):
             for s, e, label, p in spans:
@@ -199,7 +209,7 @@ class ModelRecognizer:
 @Language.factory(
     "kg_recognizer",
     requires=["token.is_sent_start", "doc.spans"],
-    assigns=["doc.spans"],
+    assigns=["doc.spans", "doc._.kg_word_states"],
     default_config={
         "spans_key": MENTIONS_KEY,
         "model": DEFAULT_MODEL,

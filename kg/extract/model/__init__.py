@@ -30,6 +30,8 @@ TO_PTB = {"(": "-LRB-", ")": "-RRB-", "[": "-LSB-", "]": "-RSB-", "{": "-LCB-", 
 
 #: A predicted span: sentence-relative word offsets (end inclusive), SciERC label, probability.
 SpanPrediction = tuple[int, int, str, float]
+#: A sentence's word-level encoder states: the start and the end projection, each ``(n_words, hidden)``.
+WordStates = tuple[np.ndarray, np.ndarray]
 
 
 def model_path(name: str = DEFAULT_MODEL) -> Path:
@@ -170,23 +172,40 @@ class SpanRecognizer:
                 result[i] = (start[row, first], end[row, last])
         return result
 
+    def encode(self, sentences: Sequence[Sequence[str]], batch_size: int = 32) -> list[WordStates]:
+        """Word-level start and end projections of each sentence; long ones are encoded in windows.
+
+        The states are what the span head scores, and what the relation classifier reads.
+        """
+        windows: list[int] = []  # the sentence of each window
+        chunks: list[Sequence[str]] = []
+        for i, words in enumerate(sentences):
+            for off in range(0, len(words), self.max_words):
+                windows.append(i)
+                chunks.append(words[off : off + self.max_words])
+        parts: list[list[WordStates]] = [[] for _ in sentences]
+        for i, states in zip(windows, self.project(chunks, batch_size), strict=True):
+            parts[i].append(states)
+        empty = np.zeros((0, self.head.width.shape[1]), dtype=np.float32)
+        return [
+            (np.concatenate([s for s, _ in p]), np.concatenate([e for _, e in p])) if p else (empty, empty)
+            for p in parts
+        ]
+
+    def predict_states(
+        self, states: Sequence[WordStates], *, nested: bool = True
+    ) -> list[list[SpanPrediction]]:
+        """SciERC spans of each encoded sentence (word offsets into that sentence, end inclusive)."""
+        return [
+            decode(*self.head.score(start, end), self.head.labels, nested=nested) if len(start) else []
+            for start, end in states
+        ]
+
     def predict(
         self, sentences: Sequence[Sequence[str]], *, batch_size: int = 32, nested: bool = True
     ) -> list[list[SpanPrediction]]:
         """SciERC spans of each sentence (word offsets into that sentence, end inclusive)."""
-        windows: list[tuple[int, int]] = []  # (sentence index, word offset)
-        chunks: list[Sequence[str]] = []
-        for i, words in enumerate(sentences):
-            for off in range(0, max(len(words), 1), self.max_words):
-                if words[off : off + self.max_words]:
-                    windows.append((i, off))
-                    chunks.append(words[off : off + self.max_words])
-        out: list[list[SpanPrediction]] = [[] for _ in sentences]
-        for (i, off), (start, end) in zip(windows, self.project(chunks, batch_size), strict=True):
-            spans, probs = self.head.score(start, end)
-            for s, e, label, p in decode(spans, probs, self.head.labels, nested=nested):
-                out[i].append((s + off, e + off, label, p))
-        return out
+        return self.predict_states(self.encode(sentences, batch_size), nested=nested)
 
 
 @lru_cache(maxsize=2)
