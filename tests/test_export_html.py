@@ -245,7 +245,7 @@ def test_html_page_script_never_parses_data_as_html(realistic):
     assert "kg-data" in app and "JSON.parse" in app
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in app
-    assert "stabilizationIterationsDone" in app and "setOptions({ physics: false })" in app
+    assert "stabilizationIterationsDone" in app and "setOptions({ physics: { enabled: false } })" in app
 
 
 # -- data --------------------------------------------------------------------------------
@@ -267,6 +267,7 @@ def test_html_data_counts_match_graph(graph_class, tmp_path):
         "edges_shown": G.number_of_edges(),
         "edges_total": G.number_of_edges(),
         "truncated": False,
+        "focus": None,
     }
     assert f"{G.number_of_nodes()} nodes" in page.text["kg-stats"]
     assert "kg-partial" not in page.text
@@ -274,20 +275,21 @@ def test_html_data_counts_match_graph(graph_class, tmp_path):
 
 def test_html_nodes_coloured_and_shaped_by_type(realistic):
     G, _html, page = realistic
-    nodes = by_id(page.data()["nodes"])
+    data = page.data()
+    nodes, groups = by_id(data["nodes"]), data["options"]["groups"]
     for node_id, attrs in G.nodes(data=True):
         style = TYPE_STYLES[attrs["type"]]
-        assert nodes[node_id]["color"] == style["color"]
-        assert nodes[node_id]["shape"] == style["shape"]
-        assert nodes[node_id]["kg"]["type"] == attrs["type"]
+        assert nodes[node_id]["group"] == attrs["type"] == nodes[node_id]["kg"]["type"]
+        assert groups[attrs["type"]]["color"]["background"] == style["color"]
+        assert groups[attrs["type"]]["shape"] == style["shape"]
     colours = [s["color"] for s in TYPE_STYLES.values()]
     assert len(set(colours)) == len(colours)
-    assert nodes[P_FAMO2O]["shape"] != nodes[FAMO2O]["shape"]
+    assert groups["Paper"]["shape"] != groups["Method"]["shape"]
 
 
 def test_html_legend_lists_every_type(realistic):
     _G, _html, page = realistic
-    legend = page.text["kg-legend"]
+    legend = page.text["kg-types"]
     for name in TYPE_STYLES:
         assert name in legend
     assert [item["type"] for item in page.data()["legend"]] == list(TYPE_STYLES)
@@ -312,7 +314,6 @@ def test_html_edges_width_by_weight_and_relation_tooltip(realistic):
     edges = page.data()["edges"]
     for edge, (u, v, attrs) in zip(edges, G.edges(data=True), strict=True):
         assert (edge["from"], edge["to"]) == (u, v)
-        assert edge["title"] == attrs["relation"]
         assert edge["kg"]["relation"] == attrs["relation"]
         assert edge["kg"]["weight"] == attrs["weight"]
         assert edge["kg"]["evidence"] == attrs.get("evidence", [])
@@ -331,7 +332,6 @@ def test_html_node_details_carry_paper_fields(realistic):
     assert (nodes[P_RLHF]["kg"]["date"], nodes[P_RLHF]["kg"]["n_authors"]) == (None, None)
     assert nodes[FAMO2O]["kg"]["aliases"] == ["Family Offline-to-Online RL"]
     assert nodes[O2O]["kg"]["aliases"] == []  # missing attribute
-    assert isinstance(nodes[FAMO2O]["title"], str)  # tooltip is plain text
 
 
 def test_html_physics_is_bounded(realistic):
@@ -351,7 +351,7 @@ def test_html_parallel_edges_are_kept_and_bent_apart(tmp_path):
     G.add_edge(FAMO2O, P_FAMO2O, relation="describedIn", weight=1)
     _html, page = write_page(G, tmp_path)
     edges = page.data()["edges"]
-    assert [e["title"] for e in edges] == ["proposes", "mentions", "describedIn"]
+    assert [e["kg"]["relation"] for e in edges] == ["proposes", "mentions", "describedIn"]
     assert len({e["id"] for e in edges}) == 3
     assert "smooth" not in edges[0]
 
@@ -378,9 +378,16 @@ def test_html_tolerates_missing_and_unknown_attributes(tmp_path):
     data = page.data()
     nodes = by_id(data["nodes"])
     assert nodes[f"{KG}entity/mystery"]["label"] == "mystery"
-    assert nodes[PPO]["color"] == OTHER_STYLE["color"]
+    assert nodes[PPO]["group"] == "Other"
+    assert data["options"]["groups"]["Other"]["color"]["background"] == OTHER_STYLE["color"]
     assert nodes[PPO]["kg"]["aliases"] == ["Proximal Policy Optimization"]
-    assert data["edges"][0]["kg"] == {"relation": "related", "weight": 1, "evidence": []}
+    assert data["edges"][0]["kg"] == {
+        "relation": "related",
+        "weight": 1,
+        "evidence": [],
+        "start": None,
+        "end": None,
+    }
     assert data["legend"][-1]["type"] == "Other"
     assert (nodes[P_IQL]["label"], nodes[P_IQL]["kg"]["date"]) == ("IQL", "2021-10-12")
 
@@ -460,11 +467,11 @@ def test_html_hostile_text_round_trips_exactly(tmp_path):
         if attrs["type"] == "Paper":
             assert info["title"] == attrs["title"]
             assert info["abstract"] == attrs["abstract"]
-        assert attrs["label"] in nodes[node_id]["title"] or len(attrs["label"]) > 40
     ((u, v, attrs),) = G.edges(data=True)
     (edge,) = data["edges"]
     assert (edge["from"], edge["to"]) == (u, v)
-    assert edge["title"] == attrs["relation"]
+    assert edge["kg"]["relation"] == attrs["relation"]
+    assert data["relations"] == [{"relation": "<b>uses</b>", "label": "<b>uses</b>", "count": 1}]
     assert edge["kg"]["evidence"] == attrs["evidence"]
 
 

@@ -1,9 +1,12 @@
 """Interactive HTML explorer: one self-contained page that works from ``file://`` offline.
 
-The node and edge lists and the vis-network options are built with pyvis; the page is
-rendered with our own Jinja2 template because pyvis 0.3.2's template loads Bootstrap and
-other assets from CDNs even with ``cdn_resources="in_line"``. vis-network's JavaScript and
-CSS are read from the installed pyvis package and inlined.
+The page draws the graph with vis-network (read from the installed pyvis package and
+inlined); pyvis also builds the vis-network options. The node and edge items are plain
+dicts built here (pyvis's ``add_node``/``add_edge`` check membership in lists, which is
+quadratic on a graph of thousands of nodes). Positions are computed here too, by a
+ForceAtlas2-style layout (:func:`force_layout`), so the page opens with a finished layout
+and physics off; the page runs vis-network's physics only to lay out an ego network
+(double-click or ``focus``), stops it when it has stabilised and switches it off.
 
 Safety model
 ------------
@@ -25,8 +28,9 @@ import json
 import logging
 import math
 import os
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Sequence
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -34,13 +38,25 @@ from typing import Any
 
 import jinja2
 import networkx as nx
+import numpy as np
 from markupsafe import Markup
 from pyvis.network import Network
 
 from kg.errors import KgError
 from kg.io import write_text
 
-__all__ = ["OTHER_STYLE", "TYPE_STYLES", "render_explorer", "script_json", "write_explorer"]
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "OTHER_STYLE",
+    "TYPE_STYLES",
+    "ego_graph",
+    "find_nodes",
+    "force_layout",
+    "relation_label",
+    "render_explorer",
+    "script_json",
+    "write_explorer",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +72,19 @@ TYPE_STYLES: dict[str, dict[str, str]] = {
 }
 #: Style of a node whose ``type`` is missing or not one of :data:`TYPE_STYLES`.
 OTHER_STYLE: dict[str, str] = {"color": "#999999", "shape": "dot"}
+#: Relations in the order the page lists them; others follow alphabetically.
+RELATION_ORDER = ("proposes", "uses", "evaluatedOn", "addresses", "mentions")
 
-MIN_NODE_SIZE = 10.0
-MAX_NODE_SIZE = 34.0
+#: Graphs with more nodes are cut to this many (highest degree first) unless told otherwise.
+DEFAULT_MAX_NODES = 5000
+MIN_NODE_SIZE = 8.0
+MAX_NODE_SIZE = 36.0
 MAX_EDGE_WIDTH = 8.0
-MAX_LABEL_CHARS = 48
+MAX_LABEL_CHARS = 40
+#: Above these sizes the page draws plain straight edges without arrows or hover effects
+#: and hides edges while the view moves, so that panning and zooming stay fluid.
+BIG_NODES = 1000
+BIG_EDGES = 3000
 
 _VIS_DIR = ("templates", "lib", "vis-9.1.2")
 _TEMPLATE = "explorer.html.j2"
@@ -71,7 +95,9 @@ def write_explorer(
     path: str | os.PathLike[str],
     *,
     title: str = "kg explorer",
-    max_nodes: int = 2000,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    focus: Hashable | None = None,
+    depth: int = 1,
 ) -> Path:
     """Write an interactive, self-contained HTML explorer of ``G`` to ``path``.
 
@@ -79,15 +105,21 @@ def write_explorer(
     ----------
     G : networkx.MultiDiGraph
         Nodes are IRIs with ``type``, ``label``, ``aliases`` (papers also ``title``,
-        ``abstract``, ``date``, ``n_authors``); edges carry ``relation``, ``weight`` and
-        ``evidence``. Missing attributes are tolerated.
+        ``abstract``, ``date``, ``n_authors``); edges carry ``relation``, ``weight``,
+        ``evidence`` and, when known, ``start``/``end`` (the mention's character offsets in
+        the paper's title + blank line + abstract). Missing attributes are tolerated.
     path : str or Path
         Output file; written atomically (a reader never sees a half-written page).
     title : str
         Page title and heading (escaped).
     max_nodes : int
-        If ``G`` has more nodes, only the ``max_nodes`` of highest degree are shown, a
+        If the graph has more nodes, only the ``max_nodes`` of highest degree are kept, a
         warning is logged and the page says it is a partial view.
+    focus : node, optional
+        Write only the ego network of this node (the nodes at most ``depth`` links away,
+        in either direction); the page opens with it selected and laid out around it.
+    depth : int
+        Radius of the ego network: 1 or 2.
 
     Returns
     -------
@@ -105,18 +137,27 @@ def write_explorer(
     >>> out.read_text(encoding="utf-8").count('id="kg-data"')
     1
     """
-    return write_text(path, render_explorer(G, title=title, max_nodes=max_nodes))
+    page = render_explorer(G, title=title, max_nodes=max_nodes, focus=focus, depth=depth)
+    return write_text(path, page)
 
 
-def render_explorer(G: nx.Graph, *, title: str = "kg explorer", max_nodes: int = 2000) -> str:
+def render_explorer(
+    G: nx.Graph,
+    *,
+    title: str = "kg explorer",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    focus: Hashable | None = None,
+    depth: int = 1,
+) -> str:
     """Return the explorer page for ``G`` as a string (see :func:`write_explorer`)."""
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise KgError(f"max_nodes must be a positive integer, got {max_nodes!r}")
+    if focus is not None:
+        G = ego_graph(G, focus, depth)
 
     degrees = {str(n): d for n, d in G.degree()}
-    total_nodes = G.number_of_nodes()
-    total_edges = G.number_of_edges()
-    keep = _top_by_degree(degrees, max_nodes)
+    total_nodes, total_edges = G.number_of_nodes(), G.number_of_edges()
+    keep = _top_by_degree(degrees, max_nodes, always=None if focus is None else str(focus))
     truncated = len(keep) < total_nodes
     if truncated:
         logger.warning(
@@ -126,18 +167,9 @@ def render_explorer(G: nx.Graph, *, title: str = "kg explorer", max_nodes: int =
             len(keep),
         )
 
-    net = _build_network(G, keep, degrees)
-    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
-    options = _finish_options(json.loads(options_json), len(nodes), len(edges))
-
-    type_counts = Counter(node["kg"]["type"] for node in nodes)
-    legend = [
-        {"type": name, **style, "count": type_counts.get(name, 0)} for name, style in TYPE_STYLES.items()
-    ]
-    others = sum(n for name, n in type_counts.items() if name not in TYPE_STYLES)
-    if others:
-        legend.append({"type": "Other", **OTHER_STYLE, "count": others})
-
+    nodes, edges = _items(G, keep)
+    options = _options(len(nodes), len(edges))
+    legend = _legend(nodes)
     meta = {
         "title": title,
         "nodes_shown": len(nodes),
@@ -145,11 +177,22 @@ def render_explorer(G: nx.Graph, *, title: str = "kg explorer", max_nodes: int =
         "edges_shown": len(edges),
         "edges_total": total_edges,
         "truncated": truncated,
+        "focus": None if focus is None else {"id": str(focus), "depth": depth},
     }
-    data = {"meta": meta, "legend": legend, "nodes": nodes, "edges": edges, "options": options}
+    relations = Counter(edge["kg"]["relation"] for edge in edges)
+    data = {
+        "meta": meta,
+        "legend": legend,
+        "relations": [
+            {"relation": name, "label": relation_label(name), "count": relations[name]}
+            for name in _relation_order(relations)
+        ],
+        "nodes": nodes,
+        "edges": edges,
+        "options": options,
+    }
 
     vis_js = _inline_text(_vis_asset("vis-network.min.js"), "script")
-    vis_css = _inline_text(_vis_asset("vis-network.css"), "style")
     app_js = _inline_text(_own_asset("explorer.js"), "script")
     app_css = _inline_text(_own_asset("explorer.css"), "style")
     csp = (
@@ -165,7 +208,6 @@ def render_explorer(G: nx.Graph, *, title: str = "kg explorer", max_nodes: int =
         csp=csp,
         generator=f"kg explorer (pyvis {_version('pyvis')}, vis-network 9.1.2)",
         vis_js=Markup(vis_js),
-        vis_css=Markup(vis_css),
         app_js=Markup(app_js),
         app_css=Markup(app_css),
         data_json=Markup(script_json(data)),
@@ -186,78 +228,113 @@ def script_json(obj: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-# -- graph -> pyvis ----------------------------------------------------------------------
+# -- choosing what to show -----------------------------------------------------------------
 
 
-def _top_by_degree(degrees: dict[str, int], max_nodes: int) -> set[str]:
-    """The ``max_nodes`` ids of highest degree; ties broken by id, so the cut is stable."""
+def find_nodes(G: nx.Graph, name: str) -> list[Hashable]:
+    """Nodes of ``G`` called ``name``: the node id itself, or a label, alias or paper title
+    equal to it (case-insensitive). Best connected first.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("m1", type="Method", label="RLHF", aliases=["reinforcement learning from human feedback"])
+    >>> find_nodes(G, "Reinforcement Learning from Human Feedback")
+    ['m1']
+    """
+    if name in G:
+        return [name]
+    wanted = name.strip().casefold()
+    found = []
+    for node, attrs in G.nodes(data=True):
+        names = [attrs.get("label"), attrs.get("title"), *_texts(attrs.get("aliases"))]
+        if any(isinstance(n, str) and n.strip().casefold() == wanted for n in names):
+            found.append(node)
+    return sorted(found, key=lambda n: (-G.degree(n), str(n)))
+
+
+def ego_graph(G: nx.Graph, center: Hashable, depth: int = 1) -> nx.Graph:
+    """The subgraph of the nodes at most ``depth`` links from ``center``, in either direction.
+
+    >>> G = nx.MultiDiGraph([("p1", "d4rl"), ("p1", "iql"), ("p2", "iql"), ("p3", "x")])
+    >>> sorted(ego_graph(G, "d4rl", 2))
+    ['d4rl', 'iql', 'p1']
+    """
+    if isinstance(depth, bool) or depth not in (1, 2):
+        raise KgError(f"depth must be 1 or 2, got {depth!r}")
+    if center not in G:
+        raise KgError(f"{center!r} is not a node of the graph")
+    undirected = G.to_undirected(as_view=True) if G.is_directed() else G
+    reached = nx.single_source_shortest_path_length(undirected, center, cutoff=depth)
+    return G.subgraph(reached).copy()
+
+
+def _top_by_degree(degrees: dict[str, int], max_nodes: int, always: str | None = None) -> set[str]:
+    """The ``max_nodes`` ids of highest degree (ties broken by id, so the cut is stable);
+    ``always`` is kept whatever its degree."""
     if len(degrees) <= max_nodes:
         return set(degrees)
-    ranked = sorted(degrees, key=lambda n: (-degrees[n], n))
+    ranked = sorted(degrees, key=lambda n: (n != always, -degrees[n], n))
     return set(ranked[:max_nodes])
 
 
-def _build_network(G: nx.Graph, keep: set[str], degrees: dict[str, int]) -> Network:
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
-    n_nodes = len(keep)
-    net.force_atlas_2based(
-        gravity=-80,
-        central_gravity=0.01,
-        spring_length=120,
-        spring_strength=0.08,
-        damping=0.5,
-        overlap=0.5,
-    )
-    net.toggle_stabilization(True)
-    net.options.physics.stabilization.iterations = _stabilization_iterations(n_nodes)
-    net.options.physics.stabilization.updateInterval = 25
-    net.set_edge_smooth("continuous")
-    net.inherit_edge_colors(False)
-    net.toggle_hide_edges_on_drag(n_nodes > 500)
+# -- graph -> vis-network items -------------------------------------------------------------
 
-    max_degree = max((degrees[n] for n in keep), default=0)
-    for node, attrs in G.nodes(data=True):
-        node_id = str(node)
-        if node_id not in keep:
-            continue
-        info = _node_info(node_id, attrs, degrees[node_id])
-        style = TYPE_STYLES.get(info["type"], OTHER_STYLE)
-        net.add_node(
-            node_id,
-            label=_short(info["label"]),
-            shape=style["shape"],
-            color=style["color"],  # vis-network derives border and highlight shades
-            size=_node_size(degrees[node_id], max_degree),
-            title=_node_tooltip(info),
-            kg=info,
+
+def _items(G: nx.Graph, keep: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Node and edge items for vis-network; what the details panel needs goes under ``kg``."""
+    order = [str(n) for n in G.nodes if str(n) in keep]
+    index = {node: i for i, node in enumerate(order)}
+    attrs_of = {str(n): attrs for n, attrs in G.nodes(data=True)}
+    links = []
+    for u, v, attrs in G.edges(data=True):
+        su, sv = str(u), str(v)
+        if su in index and sv in index:
+            links.append((su, sv, attrs))
+    degree = Counter()
+    for su, sv, _ in links:
+        degree[su] += 1
+        degree[sv] += 1
+
+    positions = force_layout(len(order), [(index[su], index[sv]) for su, sv, _ in links])
+    max_degree = max(degree.values(), default=0)
+    nodes = []
+    for node_id, (x, y) in zip(order, positions.tolist(), strict=True):
+        info = _node_info(node_id, attrs_of[node_id], degree[node_id])
+        group = info["type"] if info["type"] in TYPE_STYLES else "Other"
+        nodes.append(
+            {
+                "id": node_id,
+                "group": group,
+                "label": _short(info["label"]),
+                "size": _node_size(degree[node_id], max_degree),
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "kg": info,
+            }
         )
 
+    edges = []
     pair_counts: Counter[tuple[str, str]] = Counter()
-    for index, (u, v, attrs) in enumerate(_kept_edges(G, keep)):
+    for number, (su, sv, attrs) in enumerate(links):
         relation = _text(attrs.get("relation")) or "related"
         weight = _weight(attrs.get("weight"))
         edge: dict[str, Any] = {
-            "id": f"e{index}",
-            "title": relation,
+            "id": f"e{number}",
+            "from": su,
+            "to": sv,
             "width": _edge_width(weight),
             "kg": {
                 "relation": relation,
                 "weight": weight,
                 "evidence": _texts(attrs.get("evidence")),
+                "start": _count(attrs.get("start")),
+                "end": _count(attrs.get("end")),
             },
         }
-        smooth = _parallel_smooth(u, v, pair_counts)
+        smooth = _parallel_smooth(su, sv, pair_counts)
         if smooth is not None:
             edge["smooth"] = smooth
-        net.add_edge(u, v, **edge)
-    return net
-
-
-def _kept_edges(G: nx.Graph, keep: set[str]) -> Iterable[tuple[str, str, dict[str, Any]]]:
-    for u, v, attrs in G.edges(data=True):
-        su, sv = str(u), str(v)
-        if su in keep and sv in keep:
-            yield su, sv, attrs
+        edges.append(edge)
+    return nodes, edges
 
 
 def _node_info(node_id: str, attrs: dict[str, Any], degree: int) -> dict[str, Any]:
@@ -277,13 +354,29 @@ def _node_info(node_id: str, attrs: dict[str, Any], degree: int) -> dict[str, An
     return info
 
 
-def _node_tooltip(info: dict[str, Any]) -> str:
-    """Plain text (vis-network shows string titles with ``innerText``)."""
-    links = f"{info['degree']} link" + ("" if info["degree"] == 1 else "s")
-    if info["type"] == "Paper":
-        when = f" · {info['date']}" if info.get("date") else ""
-        return f"{info['title']}\nPaper{when} · {links}"
-    return f"{info['label']}\n{info['type']} · {links}"
+def _legend(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts = Counter(node["group"] for node in nodes)
+    legend = [{"type": name, **style, "count": counts.get(name, 0)} for name, style in TYPE_STYLES.items()]
+    if counts.get("Other"):
+        legend.append({"type": "Other", **OTHER_STYLE, "count": counts["Other"]})
+    return legend
+
+
+def relation_label(relation: str) -> str:
+    """A relation name as words for people: without its prefix or namespace, camelCase split and
+    lower-cased, acronyms kept (``evaluatedOn`` -> ``evaluated on``, ``skos:broader`` -> ``broader``).
+
+    >>> relation_label("kg:comparedWith"), relation_label("usedFor"), relation_label("partOf")
+    ('compared with', 'used for', 'part of')
+    """
+    name = re.sub(r"^(?:https?://\S*[/#]|[A-Za-z][\w.-]*:)(?=\w)", "", relation.strip())
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", name).split()
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words) or relation
+
+
+def _relation_order(relations: Counter[str]) -> list[str]:
+    known = [r for r in RELATION_ORDER if r in relations]
+    return known + sorted(r for r in relations if r not in RELATION_ORDER)
 
 
 def _node_size(degree: int, max_degree: int) -> float:
@@ -315,29 +408,34 @@ def _parallel_smooth(u: str, v: str, seen: Counter[tuple[str, str]]) -> dict[str
     }
 
 
-def _stabilization_iterations(n_nodes: int) -> int:
-    """Fewer layout iterations for bigger graphs, so the page settles in seconds."""
-    return max(150, min(1000, 150_000 // max(n_nodes, 1)))
-
-
-def _finish_options(options: dict[str, Any], n_nodes: int, n_edges: int) -> dict[str, Any]:
-    """Complete pyvis's options with what its API does not cover."""
-    options.pop("configure", None)
-    big = n_nodes > 1000 or n_edges > 3000
-    options["physics"]["minVelocity"] = 1
-    options["edges"].update(
-        {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#555555"},
-            "selectionWidth": 1.5,
-            "hoverWidth": 0.5,
-        }
+def _options(n_nodes: int, n_edges: int) -> dict[str, Any]:
+    """vis-network options: pyvis's physics settings (used only to lay out an ego network in
+    the page) plus what pyvis's API does not cover."""
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    net.force_atlas_2based(
+        gravity=-60, central_gravity=0.015, spring_length=90, spring_strength=0.08, damping=0.5, overlap=0.2
     )
-    if big:
-        options["edges"]["smooth"] = {"enabled": False}
+    net.toggle_stabilization(True)
+    net.inherit_edge_colors(False)
+    options = json.loads(net.options.to_json())
+    options.pop("configure", None)
+    big = n_nodes > BIG_NODES or n_edges > BIG_EDGES
+    physics = options["physics"]
+    # The layout is computed before the page opens: physics starts off. These settings
+    # apply when the page lays out an ego network: at most 300 iterations, then off.
+    physics["enabled"] = False
+    physics["minVelocity"] = 1.5
+    physics["stabilization"].update({"iterations": 300, "updateInterval": 10, "fit": True})
+    options["edges"] = {
+        "arrows": {"to": {"enabled": not big, "scaleFactor": 0.5}},
+        "color": {"color": "#a6adb4", "highlight": "#24292f", "hover": "#57606a", "opacity": 0.8},
+        "smooth": {"enabled": False} if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
+        "selectionWidth": 1.5,
+        "hoverWidth": 0.5,
+    }
     options["nodes"] = {
         "borderWidth": 1.5,
-        "borderWidthSelected": 3,
+        "borderWidthSelected": 4,
         "font": {
             "size": 14,
             "face": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
@@ -345,13 +443,192 @@ def _finish_options(options: dict[str, Any], n_nodes: int, n_edges: int) -> dict
             "strokeWidth": 3,
             "strokeColor": "#ffffff",
         },
-        "widthConstraint": {"maximum": 220},
+        "scaling": {"label": {"drawThreshold": 7}},
     }
-    options["interaction"].update(
-        {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False}
-    )
-    options["layout"] = {"randomSeed": 7, "improvedLayout": n_nodes <= 100}
+    options["groups"] = {
+        name: _group_style(style) for name, style in [*TYPE_STYLES.items(), ("Other", OTHER_STYLE)]
+    }
+    options["interaction"] = {
+        "hover": not big,
+        "tooltipDelay": 200,
+        "hideEdgesOnDrag": big,
+        "hideEdgesOnZoom": big,
+        "navigationButtons": False,
+        "keyboard": False,
+        "multiselect": False,
+        "dragNodes": True,
+    }
+    options["layout"] = {"randomSeed": 7, "improvedLayout": False}
     return options
+
+
+def _group_style(style: dict[str, str]) -> dict[str, Any]:
+    colour = style["color"]
+    border = _shade(colour, 0.65)
+    return {
+        "shape": style["shape"],
+        "color": {
+            "background": colour,
+            "border": border,
+            "highlight": {"background": colour, "border": "#111111"},
+            "hover": {"background": colour, "border": "#111111"},
+        },
+    }
+
+
+def _shade(colour: str, factor: float) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c * factor):02x}" for c in (red, green, blue))
+
+
+# -- layout ----------------------------------------------------------------------------------
+
+_GRID = 128  # grid points per side for the repulsion field
+
+
+def force_layout(
+    n_nodes: int,
+    edges: Sequence[tuple[int, int]],
+    *,
+    iterations: int | None = None,
+    seed: int = 7,
+    spacing: float = 90.0,
+) -> np.ndarray:
+    """Positions for a graph of ``n_nodes`` nodes and ``edges`` (pairs of node indices).
+
+    A ForceAtlas2-style layout (Jacomy et al., PLoS ONE 2014): edges pull their ends together
+    in proportion to their length, every pair of nodes pushes apart in proportion to
+    ``(degree + 1)`` of both over their distance, a constant gravity keeps components
+    together, and each node moves with its own speed, lowered where its force keeps
+    changing direction. The repulsion of all pairs is computed on a grid with an FFT
+    convolution (particle-mesh), so an iteration costs O(n + grid size) rather than O(n²):
+    a few seconds for 5,000 nodes and 20,000 edges. Deterministic for a given ``seed``.
+
+    Returns an ``(n_nodes, 2)`` array centred on 0 and scaled so that each node has about
+    ``spacing`` × ``spacing`` of room (vis-network pixels at zoom 1).
+
+    >>> pos = force_layout(4, [(0, 1), (1, 2), (2, 3)])
+    >>> pos.shape, bool(abs(pos.mean()) < 1e-6)
+    ((4, 2), True)
+    """
+    n = int(n_nodes)
+    if n == 0:
+        return np.zeros((0, 2))
+    pairs = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    src, dst = pairs[:, 0], pairs[:, 1]
+    mass = 1.0 + np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)
+    repulsion = 2.0 if n < 100 else 10.0
+    if iterations is None:
+        iterations = 300 if n <= 2000 else 200
+    rng = np.random.default_rng(seed)
+    pos = rng.uniform(-1.0, 1.0, (n, 2)) * math.sqrt(n) * 5.0
+    previous = np.zeros_like(pos)
+    speed, efficiency = 1.0, 1.0
+    optimal_jitter = 0.05 * math.sqrt(n)
+    for _ in range(iterations if n > 1 else 0):
+        force = repulsion * mass[:, None] * _repulsion_field(pos, mass)
+        stretch = pos[src] - pos[dst]
+        for axis in (0, 1):
+            force[:, axis] += np.bincount(dst, stretch[:, axis], n) - np.bincount(src, stretch[:, axis], n)
+        distance = np.linalg.norm(pos, axis=1)
+        force -= mass[:, None] * pos / np.maximum(distance, 1e-9)[:, None]
+        # adaptive speed: fast while forces agree from one step to the next, slow where they swing
+        swing = mass * np.linalg.norm(force - previous, axis=1)
+        traction = mass * np.linalg.norm(force + previous, axis=1) / 2.0
+        total_swing, total_traction = float(swing.sum()), float(traction.sum())
+        jitter = max(math.sqrt(optimal_jitter), min(10.0, optimal_jitter * total_traction / n**2))
+        if total_swing > 2.0 * total_traction:
+            efficiency = max(0.05, efficiency * 0.5)
+            jitter = max(jitter, 1.0)
+        target = jitter * efficiency * total_traction / max(total_swing, 1e-12)
+        if total_swing > jitter * total_traction:
+            efficiency = max(0.05, efficiency * 0.7)
+        elif speed < 1000:
+            efficiency *= 1.3
+        speed += min(target - speed, 0.5 * speed)
+        pos += force * (speed / (1.0 + np.sqrt(speed * swing)))[:, None]
+        previous = force
+    pos = _gather_components(pos, src, dst)
+    radius = math.sqrt(float((pos**2).sum(axis=1).mean()))
+    if radius > 0:
+        # a uniform disc of n nodes with spacing s has an RMS radius of s * sqrt(n / 2π)
+        pos *= spacing * math.sqrt(n / (2 * math.pi)) / radius
+    return pos
+
+
+def _component_labels(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Connected component of each node, as the smallest node index in it (min-label
+    propagation with pointer jumping)."""
+    labels = np.arange(n)
+    while True:
+        low = np.minimum(labels[src], labels[dst])
+        updated = labels.copy()
+        np.minimum.at(updated, src, low)
+        np.minimum.at(updated, dst, low)
+        updated = updated[updated]
+        if np.array_equal(updated, labels):
+            return labels
+        labels = updated
+
+
+def _gather_components(pos: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Centre the layout on the largest component and move each smaller one, as a whole, in to
+    its rim (the radius 95% of its nodes are inside): the repulsion of the large component
+    pushes small ones and lone nodes far out, and the page would open zoomed out on empty space."""
+    labels = _component_labels(len(pos), src, dst)
+    sizes = np.bincount(labels, minlength=len(pos))
+    main = labels == int(np.argmax(sizes))
+    pos = pos - pos[main].mean(axis=0)
+    rim = 1.05 * float(np.percentile(np.linalg.norm(pos[main], axis=1), 95)) + 1e-9
+    for label in np.unique(labels[~main]):
+        members = labels == label
+        centre = pos[members].mean(axis=0)
+        distance = float(np.linalg.norm(centre))
+        if distance > rim:
+            pos[members] -= centre * (1.0 - rim / distance)
+    return pos - pos.mean(axis=0)
+
+
+@cache
+def _kernel_spectra(m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fourier transforms of the x and y components of r / |r|² on a zero-padded 2m grid."""
+    p = 2 * m
+    offsets = np.arange(p, dtype=float)
+    offsets[offsets >= m] -= p
+    dx, dy = np.meshgrid(offsets, offsets, indexing="ij")
+    r2 = dx * dx + dy * dy
+    r2[0, 0] = 1.0  # dx = dy = 0 there, so the kernel is 0: no self-repulsion
+    return np.fft.rfft2(dx / r2), np.fft.rfft2(dy / r2)
+
+
+def _repulsion_field(pos: np.ndarray, mass: np.ndarray, m: int = _GRID) -> np.ndarray:
+    """Σ_j mass_j (p - p_j) / |p - p_j|² at every node, by cloud-in-cell deposit on an m×m
+    grid, FFT convolution and interpolation with the same weights (so a node exerts no
+    force on itself and pairs stay symmetric)."""
+    lo = pos.min(axis=0)
+    span = float((pos.max(axis=0) - lo).max()) or 1.0
+    h = span / (m - 3)
+    u = (pos - lo) / h + 1.0
+    cell = np.floor(u).astype(np.int64)
+    fx, fy = (u - cell).T
+    corners = (
+        (0, 0, (1 - fx) * (1 - fy)),
+        (1, 0, fx * (1 - fy)),
+        (0, 1, (1 - fx) * fy),
+        (1, 1, fx * fy),
+    )
+    index = np.concatenate([(cell[:, 0] + ox) * m + cell[:, 1] + oy for ox, oy, _ in corners])
+    weight = np.concatenate([w for _, _, w in corners])
+    density = np.bincount(index, weights=np.tile(mass, 4) * weight, minlength=m * m).reshape(m, m)
+    kx, ky = _kernel_spectra(m)
+    spectrum = np.fft.rfft2(density, s=(2 * m, 2 * m))
+    field_x = np.fft.irfft2(spectrum * kx, s=(2 * m, 2 * m))[:m, :m].ravel()
+    field_y = np.fft.irfft2(spectrum * ky, s=(2 * m, 2 * m))[:m, :m].ravel()
+    n = len(pos)
+    at_x = (field_x[index] * weight).reshape(4, n).sum(axis=0)
+    at_y = (field_y[index] * weight).reshape(4, n).sum(axis=0)
+    return np.stack([at_x, at_y], axis=1) / h
 
 
 # -- small helpers -----------------------------------------------------------------------

@@ -24,7 +24,8 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
     Node attributes: ``type`` (Paper, Method, Dataset, Task, Metric, Concept), ``label``,
     ``aliases``; papers also ``title``, ``abstract``, ``date``, ``n_authors``. Edge attributes:
     ``relation`` (proposes, uses, evaluatedOn, addresses, mentions), ``weight`` (number of
-    supporting papers) and ``evidence`` (sentences).
+    supporting papers), ``evidence`` (sentences) and ``start``/``end`` (character offsets of the
+    mention in the paper's title + blank line + abstract, when the store has them).
 
     Examples
     --------
@@ -87,6 +88,19 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
                 weight=max(support, 1),
                 evidence=[evidence] if evidence else [],
             )
+    # where the mention is: character offsets into the paper's title + "\n\n" + abstract
+    spans = run_query(
+        store,
+        f"""SELECT ?s ?prop ?o ?start ?end WHERE {{
+              VALUES ?prop {{ {_values(_RELATION_OF_PROPERTY)} }}
+              ?a rdf:subject ?s ; rdf:predicate ?prop ; rdf:object ?o ;
+                 kg:startOffset ?start ; kg:endOffset ?end
+            }} ORDER BY ?start""",
+    )
+    for s, prop, o, start, end in spans.rows:
+        relation = _RELATION_OF_PROPERTY[prop]
+        if G.has_edge(s, o, key=relation) and "start" not in G.edges[s, o, relation]:
+            G.edges[s, o, relation].update(start=start, end=end)  # the first mention
     return G
 
 

@@ -1,62 +1,344 @@
-/* kg explorer: reads the graph from #kg-data, draws it with vis-network and fills the
-   details panel. Every string that comes from the data is put in the page as text
-   (textContent, text nodes); nothing from the data is ever parsed as HTML. */
+/* kg explorer: reads the graph from #kg-data, draws it with vis-network, and runs the
+   search, filters, ego network and details panel. Every string that comes from the data is
+   put in the page as text (textContent, text nodes, attribute values); nothing from the
+   data is ever parsed as HTML. */
 (function () {
   "use strict";
 
-  const ROLE_ORDER = ["proposes", "uses", "evaluatedOn", "addresses", "mentions"];
-  const EVIDENCE_SHOWN = 5;
+  const timings = { script: performance.now() };
+  const EVIDENCE_SHOWN = 3; // sentences per link before "more"
+  const ITEMS_SHOWN = 25; // links per group before "show all"
+  const SUGGESTIONS = 12;
+  const LAYOUT_BUDGET_MS = 2500; // an ego network's physics stops after this, stabilised or not
 
   const raw = JSON.parse(document.getElementById("kg-data").textContent);
+  const meta = raw.meta;
+  const styles = new Map(raw.legend.map((item) => [item.type, item]));
+  // relations in the order the page lists them (paper roles first), with readable names
+  const relationNames = new Map(raw.relations.map((item) => [item.relation, item.label || item.relation]));
+  const relationRanks = new Map(raw.relations.map((item, i) => [item.relation, i]));
   const info = new Map(); // node id -> {type, label, aliases, degree, [title, abstract, date, n_authors]}
-  const edgeInfo = new Map(); // edge id -> {from, to, relation, weight, evidence}
+  const edgeInfo = new Map(); // edge id -> {from, to, relation, weight, evidence, start, end}
   const outgoing = new Map(); // node id -> [edge id]
   const incoming = new Map();
-  const styles = new Map(raw.legend.map((item) => [item.type, item]));
+  const neighbours = new Map(); // node id -> Set of node ids, either direction
+  const home = new Map(); // node id -> {x, y}: the position in the full view
 
   for (const node of raw.nodes) {
     info.set(node.id, node.kg);
     delete node.kg;
     outgoing.set(node.id, []);
     incoming.set(node.id, []);
+    neighbours.set(node.id, new Set());
+    home.set(node.id, { x: node.x, y: node.y });
   }
+  for (const node of raw.nodes) node.title = nodeTooltip(node.id);
+  let maxWeight = 1;
   for (const edge of raw.edges) {
-    edgeInfo.set(edge.id, Object.assign({ from: edge.from, to: edge.to }, edge.kg));
+    const data = Object.assign({ from: edge.from, to: edge.to }, edge.kg);
+    edgeInfo.set(edge.id, data);
     delete edge.kg;
+    edge.title = relationName(data.relation) + "\n" + nodeName(edge.from) + " → " + nodeName(edge.to) +
+      (data.weight > 1 ? "\nsupported by " + plural(data.weight, "paper") : "");
     outgoing.get(edge.from).push(edge.id);
     incoming.get(edge.to).push(edge.id);
+    neighbours.get(edge.from).add(edge.to);
+    neighbours.get(edge.to).add(edge.from);
+    maxWeight = Math.max(maxWeight, data.weight);
   }
 
   const status = document.getElementById("kg-status");
+  const counts = document.getElementById("kg-counts");
   const details = document.getElementById("kg-details");
   const hint = details.firstElementChild;
+  const showAllButton = document.getElementById("kg-show-all");
+  const depthSelect = document.getElementById("kg-depth");
+
+  // -- what is shown: type, relation, degree and support filters, and the ego network ------
+
+  const state = {
+    types: new Set(raw.legend.map((item) => item.type)),
+    relations: new Set(raw.relations.map((item) => item.relation)),
+    minDegree: 0,
+    minSupport: 1,
+    ego: null, // {id, depth, members: Set}
+  };
+  let visible = new Set();
+
+  function groupOf(id) {
+    const type = info.get(id).type;
+    return styles.has(type) ? type : "Other";
+  }
+
+  function nodePasses(id) {
+    return state.types.has(groupOf(id)) && info.get(id).degree >= state.minDegree &&
+      (state.ego === null || state.ego.members.has(id));
+  }
+
+  function edgePasses(id) {
+    const edge = edgeInfo.get(id);
+    return state.relations.has(edge.relation) && edge.weight >= state.minSupport &&
+      visible.has(edge.from) && visible.has(edge.to);
+  }
+
+  function computeVisible() {
+    visible = new Set();
+    for (const id of info.keys()) if (nodePasses(id)) visible.add(id);
+  }
+
   const nodes = new vis.DataSet(raw.nodes);
   const edges = new vis.DataSet(raw.edges);
+  computeVisible();
+  const nodeView = new vis.DataView(nodes, { filter: (item) => visible.has(item.id) });
+  const edgeView = new vis.DataView(edges, { filter: (item) => edgePasses(item.id) });
+  timings.data = performance.now();
   const network = new vis.Network(
     document.getElementById("kg-network"),
-    { nodes: nodes, edges: edges },
+    { nodes: nodeView, edges: edgeView },
     raw.options,
   );
-  window.kgExplorer = { network: network, nodes: nodes, edges: edges, select: focusNode };
+  network.fit({ animation: false });
+  timings.network = performance.now();
 
-  // Physics: stabilise with a bounded number of iterations, then switch it off so a big
-  // graph does not keep the page busy.
+  function applyFilters() {
+    computeVisible();
+    nodeView.refresh();
+    edgeView.refresh();
+    updateCounts();
+  }
+
+  function updateCounts() {
+    const n = nodeView.length;
+    const m = edgeView.length;
+    counts.textContent = n === raw.nodes.length && m === raw.edges.length
+      ? plural(n, "node") + " · " + plural(m, "edge")
+      : "showing " + n + " of " + plural(raw.nodes.length, "node") + " · " + m + " of " + plural(raw.edges.length, "edge");
+  }
+
+  function setStatus(text) {
+    status.textContent = text;
+  }
+
   function ready() {
+    timings.ready = performance.now();
     document.body.setAttribute("data-kg-ready", "true");
   }
-  if (raw.nodes.length && raw.options.physics && raw.options.physics.enabled !== false) {
-    status.textContent = "Laying out…";
-    network.on("stabilizationProgress", function (p) {
-      status.textContent = "Laying out… " + Math.round((100 * p.iterations) / p.total) + "%";
+
+  // -- filters --------------------------------------------------------------------------
+
+  const typeBoxes = new Map();
+  for (const box of document.querySelectorAll("#kg-types input[name=type]")) {
+    typeBoxes.set(box.value, box);
+    box.addEventListener("change", function () {
+      if (box.checked) state.types.add(box.value);
+      else state.types.delete(box.value);
+      applyFilters();
     });
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: false });
-      status.textContent = "Layout done; physics off (drag nodes to rearrange).";
-      ready();
-    });
-  } else {
-    ready();
   }
+
+  const relationSet = document.getElementById("kg-relations");
+  const relationBoxes = new Map();
+  for (const item of raw.relations) {
+    const box = el("input");
+    box.type = "checkbox";
+    box.name = "relation";
+    box.value = item.relation;
+    box.checked = true;
+    box.addEventListener("change", function () {
+      if (box.checked) state.relations.add(item.relation);
+      else state.relations.delete(item.relation);
+      applyFilters();
+    });
+    relationBoxes.set(item.relation, box);
+    relationSet.append(el("label", "kg-toggle", box, relationName(item.relation) + " ", el("span", "kg-count", String(item.count))));
+  }
+  if (!raw.relations.length) relationSet.hidden = true;
+
+  // Slider positions are the distinct degrees, so the skewed low end gets as many steps as
+  // the long tail; the last position still leaves at least ten nodes.
+  function thresholds(values, keep) {
+    const sorted = Array.from(values).sort((a, b) => b - a);
+    const top = sorted.length ? sorted[Math.min(keep, sorted.length) - 1] : 0;
+    return Array.from(new Set(values)).filter((v) => v >= 2 && v <= top).sort((a, b) => a - b);
+  }
+
+  const degreeSlider = document.getElementById("kg-min-degree");
+  const degreeOutput = document.getElementById("kg-min-degree-value");
+  const degreeSteps = [0].concat(thresholds(Array.from(info.values(), (n) => n.degree), 10));
+  degreeSlider.max = String(degreeSteps.length - 1);
+  degreeSlider.addEventListener("input", function () {
+    state.minDegree = degreeSteps[Number(degreeSlider.value)];
+    degreeOutput.textContent = state.minDegree ? "≥ " + state.minDegree : "any";
+    applyFilters();
+  });
+
+  const supportSlider = document.getElementById("kg-min-support");
+  const supportOutput = document.getElementById("kg-min-support-value");
+  const supportSteps = [1].concat(thresholds(Array.from(edgeInfo.values(), (e) => e.weight), 10));
+  if (maxWeight > 1 && supportSteps.length > 1) {
+    document.getElementById("kg-min-support-label").hidden = false;
+    supportSlider.max = String(supportSteps.length - 1);
+    supportSlider.addEventListener("input", function () {
+      state.minSupport = supportSteps[Number(supportSlider.value)];
+      supportOutput.textContent = state.minSupport > 1 ? "≥ " + state.minSupport : "1";
+      applyFilters();
+    });
+  }
+
+  // Make sure a node the user asked for is shown: switch its type back on, lower the
+  // degree threshold, leave an ego network it is not part of.
+  function reveal(id) {
+    const changes = [];
+    if (state.ego !== null && !state.ego.members.has(id)) {
+      leaveEgo(false);
+      changes.push("left the ego network");
+    }
+    const group = groupOf(id);
+    if (!state.types.has(group)) {
+      state.types.add(group);
+      if (typeBoxes.has(group)) typeBoxes.get(group).checked = true;
+      changes.push("showing " + group + " nodes again");
+    }
+    if (info.get(id).degree < state.minDegree) {
+      state.minDegree = 0;
+      degreeSlider.value = "0";
+      degreeOutput.textContent = "any";
+      changes.push("cleared the minimum links");
+    }
+    if (changes.length) {
+      applyFilters();
+      setStatus("To show " + nodeName(id) + ": " + changes.join(", ") + ".");
+    }
+  }
+
+  // -- ego network: the nodes at most `depth` links away, laid out around the node --------
+
+  function egoLevels(id, depth) {
+    const levels = new Map([[id, { level: 0, parent: null }]]);
+    let frontier = [id];
+    for (let level = 1; level <= depth; level++) {
+      const next = [];
+      for (const node of frontier) {
+        for (const other of neighbours.get(node)) {
+          if (!levels.has(other)) {
+            levels.set(other, { level: level, parent: node });
+            next.push(other);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return levels;
+  }
+
+  // Start positions: the node in the middle, each level on a ring, grouped by the node of the
+  // inner ring it was reached from; physics then untangles it.
+  function radialPositions(id, levels) {
+    const rings = [];
+    for (const [node, where] of levels) {
+      if (where.level === 0) continue;
+      (rings[where.level] = rings[where.level] || []).push(node);
+    }
+    const angle = new Map([[id, 0]]);
+    const updates = [{ id: id, x: 0, y: 0 }];
+    let radius = 0;
+    for (let level = 1; level < rings.length; level++) {
+      const ring = rings[level] || [];
+      ring.sort(function (a, b) {
+        const pa = angle.get(levels.get(a).parent);
+        const pb = angle.get(levels.get(b).parent);
+        return pa - pb || typeRank(a) - typeRank(b) || nodeName(a).localeCompare(nodeName(b));
+      });
+      radius = Math.max(radius + 200, (ring.length * 45) / (2 * Math.PI));
+      ring.forEach(function (node, i) {
+        const a = (2 * Math.PI * i) / ring.length;
+        angle.set(node, a);
+        updates.push({ id: node, x: Math.round(radius * Math.cos(a)), y: Math.round(radius * Math.sin(a)) });
+      });
+    }
+    return updates;
+  }
+
+  function typeRank(id) {
+    return raw.legend.findIndex((item) => item.type === groupOf(id));
+  }
+
+  function enterEgo(id, depth, onDone) {
+    if (!info.has(id)) return;
+    depth = depth === 2 ? 2 : 1;
+    if (state.ego !== null) leaveEgo(false);
+    const levels = egoLevels(id, depth);
+    state.ego = { id: id, depth: depth, members: new Set(levels.keys()) };
+    reveal(id);
+    applyFilters();
+    nodes.update(radialPositions(id, levels));
+    depthSelect.value = String(depth);
+    showAllButton.hidden = false;
+    network.selectNodes([id]);
+    showNode(id);
+    setStatus("Ego network of " + nodeName(id) + " (depth " + depth + "): " + plural(nodeView.length, "node") + ". Laying out…");
+    layOut(function (seconds, iterations) {
+      setStatus(
+        "Ego network of " + nodeName(id) + " (depth " + depth + "): " + plural(nodeView.length, "node") +
+        "; layout " + iterations + " iterations in " + seconds.toFixed(1) + " s, physics off. “Show all” returns to the whole graph.",
+      );
+      if (onDone) onDone();
+    });
+  }
+
+  function leaveEgo(refresh) {
+    if (state.ego === null) return;
+    const members = state.ego.members;
+    state.ego = null;
+    showAllButton.hidden = true;
+    const back = [];
+    for (const id of members) back.push(Object.assign({ id: id }, home.get(id)));
+    nodes.update(back);
+    if (refresh !== false) {
+      applyFilters();
+      network.fit({ animation: false });
+      setStatus("Showing the whole graph.");
+    }
+  }
+
+  // Physics for the visible nodes: a bounded number of iterations (and seconds) without
+  // drawing, then physics off so nothing keeps moving.
+  function layOut(onDone) {
+    const n = nodeView.length;
+    const started = performance.now();
+    if (n < 2) {
+      network.fit({ animation: false });
+      onDone(0, 0);
+      return;
+    }
+    const iterations = Math.max(40, Math.min(raw.options.physics.stabilization.iterations, Math.round(60000 / n)));
+    let done = 0;
+    function progress(p) {
+      done = p.iterations;
+      if (performance.now() - started > LAYOUT_BUDGET_MS) network.stopSimulation();
+    }
+    network.on("stabilizationProgress", progress);
+    network.once("stabilizationIterationsDone", function () {
+      network.off("stabilizationProgress", progress);
+      network.setOptions({ physics: { enabled: false } });
+      network.fit({ animation: false });
+      onDone((performance.now() - started) / 1000, Math.max(done, 1));
+    });
+    network.setOptions({ physics: { enabled: true } });
+    network.stabilize(iterations);
+  }
+
+  showAllButton.addEventListener("click", function () {
+    leaveEgo(true);
+  });
+  document.getElementById("kg-fit").addEventListener("click", function () {
+    network.fit({ animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && state.ego !== null && event.target === document.body) leaveEgo(true);
+  });
+
+  // -- network events --------------------------------------------------------------------
 
   network.on("click", function (params) {
     if (params.nodes.length) {
@@ -66,6 +348,20 @@
     } else {
       details.replaceChildren(hint);
     }
+  });
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length) enterEgo(params.nodes[0], Number(depthSelect.value));
+  });
+  network.on("dragEnd", function (params) {
+    // keep what the user arranged when filters remove and bring back nodes
+    if (state.ego !== null || !params.nodes.length) return;
+    const moved = network.getPositions(params.nodes);
+    const updates = [];
+    for (const id of params.nodes) {
+      home.set(id, moved[id]);
+      updates.push({ id: id, x: moved[id].x, y: moved[id].y });
+    }
+    nodes.update(updates);
   });
 
   // -- DOM helpers: text only -----------------------------------------------------------
@@ -80,29 +376,49 @@
     return element;
   }
 
+  function button(text, onClick, className) {
+    const b = el("button", className || null, text);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
   function nodeName(id) {
     const node = info.get(id);
     return node.type === "Paper" ? node.title : node.label;
   }
 
-  function nodeLink(id) {
-    const button = el("button", "kg-link", nodeName(id));
-    button.type = "button";
-    button.addEventListener("click", function () {
-      focusNode(id);
-    });
-    return button;
+  function nodeTooltip(id) {
+    const node = info.get(id);
+    const when = node.type === "Paper" && node.date ? " · " + node.date : "";
+    return nodeName(id) + "\n" + node.type + when + " · " + plural(node.degree, "link");
   }
 
-  function swatch(type) {
-    const style = styles.get(type) || styles.get("Other") || { color: "#999999", shape: "dot" };
+  function nodeLink(id) {
+    return button(nodeName(id), function () {
+      focusNode(id);
+    }, "kg-link");
+  }
+
+  function swatch(group) {
+    const style = styles.get(group) || { color: "#999999", shape: "dot" };
     const span = el("span", "kg-swatch kg-shape-" + style.shape);
     span.style.backgroundColor = style.color;
     return span;
   }
 
+  function tint(group, alpha) {
+    const colour = (styles.get(group) || { color: "#999999" }).color;
+    const value = parseInt(colour.slice(1), 16);
+    return "rgba(" + (value >> 16) + ", " + ((value >> 8) & 255) + ", " + (value & 255) + ", " + alpha + ")";
+  }
+
+  function relationName(relation) {
+    return relationNames.get(relation) || relation;
+  }
+
   function plural(n, word) {
-    return n + " " + word + (n === 1 ? "" : "s");
+    return n.toLocaleString("en-US") + " " + word + (n === 1 ? "" : "s");
   }
 
   function terms(id) {
@@ -153,107 +469,159 @@
   }
 
   function relationRank(relation) {
-    const rank = ROLE_ORDER.indexOf(relation);
-    return rank === -1 ? ROLE_ORDER.length : rank;
+    const rank = relationRanks.get(relation);
+    return rank === undefined ? relationRanks.size : rank;
   }
 
-  // Group edge ids by a key; groups ordered by role, then name; items by weight, then name.
-  function grouped(edgeIds, keyOf, otherEnd) {
+  // Group edge ids by relation; groups ordered by role, items by weight, then name.
+  function grouped(edgeIds, otherEnd) {
     const groups = new Map();
     for (const edgeId of edgeIds) {
-      const key = keyOf(edgeInfo.get(edgeId));
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(edgeId);
+      const relation = edgeInfo.get(edgeId).relation;
+      if (!groups.has(relation)) groups.set(relation, []);
+      groups.get(relation).push(edgeId);
     }
-    const keys = Array.from(groups.keys()).sort(function (a, b) {
-      return relationRank(a.relation) - relationRank(b.relation) || a.title.localeCompare(b.title);
+    const relations = Array.from(groups.keys()).sort(function (a, b) {
+      return relationRank(a) - relationRank(b) || a.localeCompare(b);
     });
-    return keys.map(function (key) {
-      const ids = groups.get(key).sort(function (a, b) {
+    return relations.map(function (relation) {
+      const ids = groups.get(relation).sort(function (a, b) {
         const ea = edgeInfo.get(a);
         const eb = edgeInfo.get(b);
         return eb.weight - ea.weight || nodeName(otherEnd(ea)).localeCompare(nodeName(otherEnd(eb)));
       });
-      return { title: key.title, ids: ids };
+      return { relation: relation, ids: ids };
     });
   }
 
-  // A section: heading, then per group a sub-heading and the linked nodes with evidence.
-  function section(heading, edgeIds, keyOf, otherEnd, words, showWeight) {
+  // A section: heading, then per relation a sub-heading and the linked nodes with evidence.
+  function section(heading, edgeIds, otherEnd, words, decorate) {
     if (!edgeIds.length) return [];
     const parts = [el("h3", null, heading)];
-    for (const group of grouped(edgeIds, keyOf, otherEnd)) {
-      parts.push(el("h4", null, group.title + " (" + group.ids.length + ")"));
+    for (const group of grouped(edgeIds, otherEnd)) {
+      parts.push(el("h4", null, decorate(relationName(group.relation)) + " (" + group.ids.length + ")"));
       const list = el("ul", "kg-items");
-      for (const edgeId of group.ids) {
+      list.setAttribute("data-relation", group.relation);
+      const item = function (edgeId) {
         const edge = edgeInfo.get(edgeId);
         const other = otherEnd(edge);
-        const weight = showWeight && edge.weight > 1 ? el("span", "kg-weight", " · " + plural(edge.weight, "paper")) : null;
-        list.append(el("li", null, nodeLink(other), weight, evidenceList(edge.evidence, words.concat(terms(other)))));
-      }
+        const weight = edge.weight > 1 ? el("span", "kg-weight", " · " + plural(edge.weight, "paper")) : null;
+        return el("li", null, nodeLink(other), weight, evidenceList(edge.evidence, words.concat(terms(other))));
+      };
+      for (const edgeId of group.ids.slice(0, ITEMS_SHOWN)) list.append(item(edgeId));
       parts.push(list);
+      if (group.ids.length > ITEMS_SHOWN) {
+        const more = button("Show all " + group.ids.length, function () {
+          for (const edgeId of group.ids.slice(ITEMS_SHOWN)) list.append(item(edgeId));
+          more.remove();
+        });
+        parts.push(more);
+      }
     }
     return parts;
-  }
-
-  // Keys are objects so that relation names are never used as property names.
-  const keyCache = new Map();
-  function key(relation, title) {
-    const cacheKey = relation + "\u0000" + title;
-    if (!keyCache.has(cacheKey)) keyCache.set(cacheKey, { relation: relation, title: title });
-    return keyCache.get(cacheKey);
   }
 
   // -- details panel --------------------------------------------------------------------
-
-  function header(id) {
-    const node = info.get(id);
-    const parts = [
-      el("h2", null, nodeName(id)),
-      el("div", "kg-type", swatch(node.type), node.type + " · " + plural(node.degree, "link")),
-    ];
-    if (node.aliases.length) {
-      parts.push(el("ul", "kg-facts", el("li", null, "Also known as: " + node.aliases.join("; "))));
-    }
-    return parts;
-  }
 
   function isPaper(id) {
     return info.get(id).type === "Paper";
   }
 
+  // Mentions with character offsets into title + "\n\n" + abstract, best role first,
+  // overlaps dropped.
+  function mentionSpans(id, text) {
+    const spans = [];
+    for (const edgeId of outgoing.get(id)) {
+      const edge = edgeInfo.get(edgeId);
+      if (Number.isInteger(edge.start) && Number.isInteger(edge.end) && edge.start >= 0 && edge.start < edge.end && edge.end <= text.length) {
+        spans.push(edge);
+      }
+    }
+    spans.sort((a, b) => a.start - b.start || relationRank(a.relation) - relationRank(b.relation) || b.end - a.end);
+    const kept = [];
+    for (const span of spans) {
+      if (!kept.length || span.start >= kept[kept.length - 1].end) kept.push(span);
+    }
+    return kept;
+  }
+
+  // text[from, to) as text nodes, with the mentions in it as clickable marks.
+  function withMentions(text, from, to, spans) {
+    const fragment = document.createDocumentFragment();
+    let at = from;
+    for (const span of spans) {
+      if (span.start < from || span.end > to) continue;
+      fragment.append(text.slice(at, span.start));
+      const mark = el("mark", "kg-mention", text.slice(span.start, span.end));
+      mark.style.backgroundColor = tint(groupOf(span.to), 0.28);
+      mark.title = info.get(span.to).type + ": " + nodeName(span.to) + " (" + relationName(span.relation) + ")";
+      mark.tabIndex = 0;
+      mark.setAttribute("role", "button");
+      mark.setAttribute("data-relation", span.relation);
+      mark.addEventListener("click", () => focusNode(span.to));
+      mark.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") focusNode(span.to);
+      });
+      fragment.append(mark);
+      at = span.end;
+    }
+    fragment.append(text.slice(at, to));
+    return fragment;
+  }
+
+  function egoActions(id) {
+    return el(
+      "div",
+      "kg-actions",
+      "Ego network:",
+      button("depth 1", () => enterEgo(id, 1)),
+      button("depth 2", () => enterEgo(id, 2)),
+    );
+  }
+
   function showNode(id) {
     const node = info.get(id);
     if (!node) return;
-    let parts = header(id);
-    const out = outgoing.get(id);
-    const into = incoming.get(id);
-    const toEnd = (edge) => edge.to;
-    const fromEnd = (edge) => edge.from;
-    const byRelation = (edge) => key(edge.relation, edge.relation);
+    const links = plural(node.degree, "link");
+    let parts;
     if (node.type === "Paper") {
-      const facts = el("ul", "kg-facts");
-      if (node.label && node.label !== node.title) facts.append(el("li", null, "Label: " + node.label));
-      facts.append(el("li", null, "Date: " + (node.date || "unknown")));
-      facts.append(el("li", null, "Authors: " + (node.n_authors === null ? "unknown" : node.n_authors)));
-      parts.push(facts);
-      parts.push(el("p", "kg-abstract", node.abstract || "No abstract."));
-      parts = parts.concat(section("Relations", out, byRelation, toEnd, [], false));
-      parts = parts.concat(section("Linked from", into, byRelation, fromEnd, [], true));
+      const text = node.title + "\n\n" + node.abstract;
+      const spans = mentionSpans(id, text);
+      const start = node.title.length + 2;
+      parts = [
+        el("h2", null, withMentions(text, 0, node.title.length, spans)),
+        el("div", "kg-type", swatch(groupOf(id)), "Paper · " + links),
+        el(
+          "ul",
+          "kg-facts",
+          el("li", null, "Date: " + (node.date || "unknown")),
+          el("li", null, "Authors: " + (node.n_authors === null || node.n_authors === undefined ? "unknown" : node.n_authors)),
+        ),
+        egoActions(id),
+        node.abstract
+          ? el("p", "kg-abstract", withMentions(text, start, start + node.abstract.length, spans))
+          : el("p", "kg-none", "No abstract."),
+      ];
+      parts = parts.concat(section("What it proposes, uses, evaluates on…", outgoing.get(id), (e) => e.to, [], (r) => r));
+      parts = parts.concat(section("Linked from", incoming.get(id), (e) => e.from, [], (r) => r));
     } else {
+      parts = [el("h2", null, node.label), el("div", "kg-type", swatch(groupOf(id)), node.type + " · " + links)];
+      if (node.aliases.length) {
+        parts.push(el("ul", "kg-facts", el("li", null, "Also known as: " + node.aliases.join("; "))));
+      }
+      parts.push(egoActions(id));
       const words = terms(id);
+      const into = incoming.get(id);
+      const out = outgoing.get(id);
       const fromPapers = into.filter((e) => isPaper(edgeInfo.get(e).from));
       const fromEntities = into.filter((e) => !isPaper(edgeInfo.get(e).from));
-      parts = parts.concat(section("Papers", fromPapers, byRelation, fromEnd, words, false));
-      parts = parts.concat(
-        section("Relations", out, (e) => key(e.relation, e.relation + " →"), toEnd, words, true),
-      );
-      parts = parts.concat(
-        section("Related from", fromEntities, (e) => key(e.relation, "← " + e.relation), fromEnd, words, true),
-      );
+      parts = parts.concat(section("Papers", fromPapers, (e) => e.from, words, (r) => r + " it"));
+      parts = parts.concat(section("Relations", out, (e) => e.to, words, (r) => r + " →"));
+      parts = parts.concat(section("Related from", fromEntities, (e) => e.from, words, (r) => "← " + r));
       if (!into.length && !out.length) parts.push(el("p", "kg-none", "No links in this view."));
     }
     details.replaceChildren.apply(details, parts);
+    details.setAttribute("data-node", id);
     details.scrollTop = 0;
   }
 
@@ -261,18 +629,20 @@
     const edge = edgeInfo.get(edgeId);
     if (!edge) return;
     const parts = [
-      el("h2", null, edge.relation),
+      el("h2", null, relationName(edge.relation)),
       el("p", null, nodeLink(edge.from), " → ", nodeLink(edge.to)),
       el("ul", "kg-facts", el("li", null, "Supported by " + plural(edge.weight, "paper"))),
     ];
     const evidence = evidenceList(edge.evidence, terms(edge.from).concat(terms(edge.to)));
     parts.push(evidence || el("p", "kg-none", "No evidence sentences."));
     details.replaceChildren.apply(details, parts);
+    details.removeAttribute("data-node");
     details.scrollTop = 0;
   }
 
   function focusNode(id) {
     if (!info.has(id)) return;
+    reveal(id);
     network.selectNodes([id]);
     network.focus(id, {
       scale: Math.max(1, network.getScale()),
@@ -281,66 +651,143 @@
     showNode(id);
   }
 
-  // -- search: labels, aliases and paper titles ------------------------------------------
+  // -- search: labels, aliases and paper titles, with suggestions --------------------------
 
-  const lookup = new Map(); // lower-cased name -> id of the best-connected node with it
-  const names = [];
+  const names = []; // {name, lower, id, note}
   for (const [id, node] of info) {
-    const candidates = [node.label].concat(node.aliases);
-    if (node.type === "Paper" && node.title !== node.label) candidates.push(node.title);
-    for (const name of candidates) {
-      if (!name) continue;
-      const lowered = name.toLowerCase();
-      const previous = lookup.get(lowered);
-      if (previous === undefined) {
-        lookup.set(lowered, id);
-        names.push(name);
-      } else if (info.get(previous).degree < node.degree) {
-        lookup.set(lowered, id);
-      }
-    }
-  }
-  const options = document.getElementById("kg-search-options");
-  const fragment = document.createDocumentFragment();
-  for (const name of names.sort((a, b) => a.localeCompare(b))) {
-    const option = document.createElement("option");
-    option.value = name;
-    fragment.append(option);
-  }
-  options.append(fragment);
-
-  function find(query) {
-    const q = query.trim().toLowerCase();
-    if (!q) return undefined;
-    if (lookup.has(q)) return lookup.get(q);
-    let best;
-    let bestScore = -1;
-    for (const [name, id] of lookup) {
-      const score = name.startsWith(q) ? 2 : name.includes(q) ? 1 : 0;
-      if (score === 0) continue;
-      if (score > bestScore || (score === bestScore && info.get(id).degree > info.get(best).degree)) {
-        best = id;
-        bestScore = score;
-      }
-    }
-    return best;
-  }
-
-  const input = document.getElementById("kg-search-input");
-  document.getElementById("kg-search").addEventListener("submit", function (event) {
-    event.preventDefault();
-    const id = find(input.value);
-    if (id === undefined) {
-      status.textContent = "No node matches “" + input.value.trim() + "”.";
+    const add = (name, note) => name && names.push({ name: name, lower: name.toLowerCase(), id: id, note: note });
+    if (node.type === "Paper") {
+      add(node.title, "Paper");
+      if (node.label !== node.title) add(node.label, "Paper");
     } else {
-      focusNode(id);
+      add(node.label, node.type);
+      for (const alias of node.aliases) add(alias, node.type + " · alias of " + node.label);
+    }
+  }
+
+  function suggest(query) {
+    const q = query.trim().toLowerCase();
+    if (!q) return [];
+    const best = new Map(); // id -> {entry, score}
+    for (const entry of names) {
+      const at = entry.lower.indexOf(q);
+      if (at === -1) continue;
+      const before = at > 0 ? entry.lower[at - 1] : "";
+      const score = entry.lower === q ? 0 : at === 0 ? 1 : /[\s\-(/:,]/.test(before) ? 2 : 3;
+      const seen = best.get(entry.id);
+      if (seen === undefined || score < seen.score) best.set(entry.id, { entry: entry, score: score });
+    }
+    return Array.from(best.values())
+      .sort(function (a, b) {
+        return a.score - b.score || info.get(b.entry.id).degree - info.get(a.entry.id).degree ||
+          a.entry.name.length - b.entry.name.length || a.entry.name.localeCompare(b.entry.name);
+      })
+      .slice(0, SUGGESTIONS)
+      .map((match) => match.entry);
+  }
+
+  const form = document.getElementById("kg-search");
+  const input = document.getElementById("kg-search-input");
+  const listbox = document.getElementById("kg-suggestions");
+  let current = [];
+  let active = -1;
+
+  function closeSuggestions() {
+    listbox.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function renderSuggestions() {
+    current = suggest(input.value);
+    active = current.length ? 0 : -1;
+    const items = current.map(function (entry, i) {
+      const li = el("li", null, swatch(groupOf(entry.id)), el("span", "kg-suggestion-name", entry.name), el("span", "kg-suggestion-note", entry.note));
+      li.id = "kg-suggestion-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("data-node", entry.id);
+      li.addEventListener("pointerdown", function (event) {
+        event.preventDefault(); // keep the focus in the input
+        choose(entry);
+      });
+      return li;
+    });
+    listbox.replaceChildren.apply(listbox, items);
+    listbox.hidden = !items.length;
+    input.setAttribute("aria-expanded", items.length ? "true" : "false");
+    markActive();
+  }
+
+  function markActive() {
+    current.forEach(function (_entry, i) {
+      listbox.children[i].setAttribute("aria-selected", i === active ? "true" : "false");
+    });
+    if (active >= 0) {
+      input.setAttribute("aria-activedescendant", "kg-suggestion-" + active);
+      listbox.children[active].scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function choose(entry) {
+    input.value = entry.name;
+    closeSuggestions();
+    setStatus("");
+    focusNode(entry.id);
+  }
+
+  input.addEventListener("input", renderSuggestions);
+  input.addEventListener("focus", function () {
+    if (input.value.trim()) renderSuggestions();
+  });
+  input.addEventListener("blur", closeSuggestions);
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (listbox.hidden) renderSuggestions();
+      if (!current.length) return;
+      event.preventDefault();
+      active = (active + (event.key === "ArrowDown" ? 1 : current.length - 1)) % current.length;
+      markActive();
+    } else if (event.key === "Escape") {
+      closeSuggestions();
     }
   });
-  input.addEventListener("input", function (event) {
-    // Picking an entry of the datalist focuses it at once.
-    if (event.inputType === undefined || event.inputType === "insertReplacementText") {
-      const id = lookup.get(input.value.trim().toLowerCase());
-      if (id !== undefined) focusNode(id);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const matches = listbox.hidden ? suggest(input.value) : current;
+    const entry = matches[active >= 0 && !listbox.hidden ? active : 0];
+    if (entry === undefined) {
+      setStatus(input.value.trim() ? "No node matches “" + input.value.trim() + "”." : "");
+      closeSuggestions();
+    } else {
+      choose(entry);
+    }
+  });
+
+  // -- start ----------------------------------------------------------------------------
+
+  window.kgExplorer = {
+    network: network,
+    nodes: nodes,
+    edges: edges,
+    nodeView: nodeView,
+    edgeView: edgeView,
+    timings: timings,
+    select: focusNode,
+    suggest: (query) => suggest(query).map((entry) => entry.id),
+    ego: enterEgo,
+    showAll: () => leaveEgo(true),
+    visibleNodeIds: () => nodeView.getIds(),
+    visibleEdgeIds: () => edgeView.getIds(),
+  };
+
+  updateCounts();
+  network.once("afterDrawing", function () {
+    timings.drawn = performance.now();
+    if (meta.focus && info.has(meta.focus.id)) {
+      enterEgo(meta.focus.id, meta.focus.depth, ready);
+    } else {
+      ready();
     }
   });
 })();
