@@ -162,7 +162,7 @@ def render_explorer(
     if truncated:
         logger.warning(
             "the graph has %d nodes; the HTML explorer shows the %d of highest degree "
-            "(raise max_nodes to show more)",
+            "(raise max_nodes, or kg explore --max-nodes, to show more)",
             total_nodes,
             len(keep),
         )
