@@ -7,22 +7,32 @@ PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 TRAIN_STAMP := $(VENV)/.installed-train
+# The explorer's browser tests drive Debian's Chromium (never a browser download).
+CHROMIUM := /usr/bin/chromium
+APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 # SciERC train/dev (DyGIE JSON lines) for `make model`.
 SCIERC ?= ../shared/data/scierc
 
-.PHONY: run test install install-dev lint format clean model
+.PHONY: run test install install-dev chromium lint format clean model
 
 run: install
 	$(BIN)/kg build data/hf-daily-papers --out outputs
 
 # Training-only dependencies (torch) stay out of `make test`; the training smoke test runs
 # where the train extra is installed (`make model`) and is skipped otherwise.
-test: install-dev
+test: install-dev chromium
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/pytest
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
+chromium: $(CHROMIUM)
+
+# Installs the Debian package when the browser is missing (as root, or through sudo); the
+# package lists are refreshed only if the first attempt cannot find it.
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "make: no apt-get: install Chromium as $(CHROMIUM) for the browser tests"; exit 1; }
+	$(APT) install -y -q chromium || { $(APT) update -q && $(APT) install -y -q chromium; }
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' || \
