@@ -200,7 +200,12 @@ class EntityRecognizer:
             long_span = _trim(long_form, keep_modifiers=True)
             if long_span is None:
                 continue
-            label = _phrase_label(long_span) or ("Method" if _is_title_cased(long_span) else "Concept")
+            # a long form ends in its head noun, whatever the parse says ("supervised fine-tuning")
+            label = (
+                _phrase_label(long_span)
+                or _phrase_label(long_span, root=long_span[-1])
+                or ("Method" if _is_title_cased(long_span) else "Concept")
+            )
             score = SCORES["abbreviation"]
             found.append(Candidate(long_span.start, long_span.end, label, score, True, "abbreviation"))
             found.append(Candidate(short_form.start, short_form.end, label, score, True, "abbreviation"))
@@ -236,11 +241,19 @@ class EntityRecognizer:
         return [Candidate(0, colon, label, SCORES["title"], True, "title")]
 
     def _title_head_name(self, doc: Doc, title_end: int) -> list[Candidate]:
-        """``The MineRL BASALT Competition on ...``: a name right before a benchmark-like head noun."""
+        """``The MineRL BASALT Competition on ...``: a name right before a benchmark-like head noun.
+
+        Otherwise ``Guided Data Augmentation for Offline RL``: a capitalised noun phrase of three
+        or more words before "for" names the method, unless it is a clause ("Teacher Forcing
+        Recovers ..."), a gerund ("Learning ... for"), a stop word, or a field ("... Reinforcement
+        Learning", "... Language Models").
+        """
         start = 1 if title_end and doc[0].lower_ == "the" else 0
         end = start
         while end < title_end and (doc[end].text[:1].isupper() or doc[end].text == "-"):
             end += 1
+        if end < title_end and start == 0 and doc[end].lower_ == "for":
+            return _title_for_name(doc, end)
         if end >= title_end or end - start < 2 or head_lemma(doc[end - 1]) not in DATASET_HEADS:
             return []
         name_end = end - 1
@@ -308,6 +321,27 @@ class EntityRecognizer:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+#: Last two words of a title phrase that make it a research field, not a method's name.
+_FIELD_ENDINGS = frozenset(
+    {"reinforcement learning", "language models", "language model", "deep learning", "machine learning"}
+)
+
+
+def _title_for_name(doc: Doc, end: int) -> list[Candidate]:
+    """The title's leading phrase ``doc[:end]`` as a method name (see ``_title_head_name``)."""
+    words = [t for t in doc[:end] if t.text != "-"]
+    first = doc[0]
+    if len(words) < 3 or first.is_stop or first.lower_ in {"towards", "toward"}:
+        return []
+    if first.lower_.endswith("ing") or first.tag_ in {"VB", "VBG"}:
+        return []
+    if any(t.tag_ in {"VBZ", "VBD", "VBP"} for t in doc[1:end]):
+        return []
+    if " ".join(t.lower_ for t in words[-2:]) in _FIELD_ENDINGS:
+        return []
+    return [Candidate(0, end, "Method", SCORES["title"], True, "title")]
 
 
 def _first_head(span: Span) -> Token:
@@ -380,13 +414,14 @@ def _is_title_cased(span: Span) -> bool:
     return bool(words) and all(t.text[0].isupper() for t in words)
 
 
-def _content_modifiers(span: Span) -> list[Token]:
-    return [t for t in span if t != span.root and t.pos_ in {"NOUN", "PROPN", "VERB", "X"}]
+def _content_modifiers(span: Span, root: Token | None = None) -> list[Token]:
+    root = span.root if root is None else root
+    return [t for t in span if t != root and t.pos_ in {"NOUN", "PROPN", "VERB", "X"}]
 
 
-def _phrase_label(span: Span) -> str | None:
-    """Type a noun phrase by its head word; None when the head says nothing."""
-    root = span.root
+def _phrase_label(span: Span, root: Token | None = None) -> str | None:
+    """Type a noun phrase by its head word (``span.root`` unless given); None when it says nothing."""
+    root = span.root if root is None else root
     lemma = head_lemma(root)
     text = root.lower_
     has_modifier = len(span) > 1
@@ -395,13 +430,13 @@ def _phrase_label(span: Span) -> str | None:
             return None
         return "Metric"
     if lemma in {"task", "problem"}:
-        return "Task" if _content_modifiers(span) else None
+        return "Task" if _content_modifiers(span, root) else None
     if lemma in TASK_HEADS or text in TASK_HEADS:
         return "Task"
     if lemma in METHOD_HEADS or text in METHOD_HEADS:
-        if lemma in {"learning", "optimization", "fine-tuning", "finetuning", "distillation"}:
+        if lemma in {"learning", "optimization", "fine-tuning", "finetuning", "tuning", "distillation"}:
             return "Method"
-        return "Method" if _content_modifiers(span) else None
+        return "Method" if _content_modifiers(span, root) else None
     if lemma in DATASET_HEADS:
         return "Dataset" if any(t.pos_ == "PROPN" for t in span if t != root) else None
     return None

@@ -8,7 +8,7 @@ METHOD_HEADS = frozenset(
     model framework algorithm architecture network optimizer transformer encoder decoder
     technique mechanism module estimator learning optimization optimisation fine-tuning
     finetuning pretraining pre-training distillation regularization planner controller critic
-    policy method approach
+    policy method approach tuning engineering
     """.split()
 )
 

@@ -117,6 +117,13 @@ def _addressed(doc: Doc) -> set[int]:
     return inside
 
 
+def _describes_known_name(span: Span, abstract_names: set[str]) -> bool:
+    """Whether a title name is a name the abstract uses plus a common noun: "RLHF Workflow"."""
+    *base, last = [t for t in span if not t.is_punct]
+    shaped_like_noun = last.is_alpha and last.text[:1].isupper() and last.text[1:].islower()
+    return bool(base) and shaped_like_noun and span.doc[base[0].i : last.i].text.lower() in abstract_names
+
+
 def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     """Assign paper-level roles to the named mentions and task mentions of ``doc``."""
     group = doc.spans[spans_key]
@@ -133,9 +140,17 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         if not any(c.isupper() for c in long.text[1:]) and long.root.lemma_.lower() in _PARADIGM_HEADS
         for form in (long, short)
     }
+    title_end = doc._.kg_title_end
+    abstract_names = {
+        span.text.lower()
+        for span, is_named in zip(group, named, strict=True)
+        if is_named and span.start >= title_end
+    }
     proposed: set[str] = set()
     for span, is_named, rule in zip(group, named, rules, strict=True):
         if not is_named or span.label_ not in {"Method", "Dataset"}:
+            continue
+        if rule == "title" and _describes_known_name(span, abstract_names):
             continue
         if rule == "title" or (
             any(t.i in proposal_tokens for t in span)
@@ -147,6 +162,11 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     for long_form, short_form in abbreviations:
         if long_form.text.lower() in proposed or short_form.text.lower() in proposed:
             proposed |= {long_form.text.lower(), short_form.text.lower()}
+    # A proposed name built on another one is the proposal, the other its base:
+    # "a Bayesian Adversarial Robust Dec-POMDP (BARDec-POMDP)" does not propose Dec-POMDP.
+    proposed = {
+        name for name in proposed if not any(len(name) > 2 and name in other != name for other in proposed)
+    }
 
     addressed = _addressed(doc)
     roles: list[tuple[Span, str, float]] = []
