@@ -82,15 +82,6 @@ def _proposal_objects(doc: Doc) -> set[int]:
                 if child.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}:
                     inside |= _object_tokens(child)
             # "we propose to use X" proposes nothing named
-        elif lemma in NAMING_VERBS and tok.pos_ == "VERB":
-            # "we call it X", "which we term X", "dubbed X"
-            for child in tok.children:
-                if child.dep_ in {"oprd", "xcomp", "attr", "dobj"} and child.lower_ not in {
-                    "it",
-                    "this",
-                    "them",
-                }:
-                    inside |= _object_tokens(child)
         elif tok.dep_ == "appos" and any(
             c.lower_ in {"novel", "new"} for c in tok.children if c.dep_ == "amod"
         ):
@@ -100,6 +91,31 @@ def _proposal_objects(doc: Doc) -> set[int]:
         elif tok.dep_ == "appos" and any(c.lower_ == "our" for c in tok.head.children):
             # "our method, X, ..."
             inside |= _object_tokens(tok)
+    return inside
+
+
+def _named_objects(doc: Doc) -> set[int]:
+    """Token indices inside what the authors give a name: "we call it X", "which we term X",
+    "dubbed X", "which we refer to as X", "define this to be the X"."""
+    inside: set[int] = set()
+    for tok in doc:
+        if tok.pos_ != "VERB":
+            continue
+        lemma = tok.lemma_.lower()
+        objects = []
+        if lemma in NAMING_VERBS:
+            objects = [c for c in tok.children if c.dep_ in {"oprd", "xcomp", "attr", "dobj"}]
+        elif lemma in {"refer", "define"} and any(
+            c.lower_ == "we" for c in tok.children if c.dep_ == "nsubj"
+        ):
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ == "as":  # "refer to as X", "define ... as X"
+                    objects += [g for g in child.children if g.dep_ == "pobj"]
+                elif child.dep_ in {"xcomp", "ccomp"} and child.lemma_ == "be":  # "define this to be X"
+                    objects += [g for g in child.children if g.dep_ == "attr"]
+        for obj in objects:
+            if obj.lower_ not in {"it", "this", "them"}:
+                inside |= _object_tokens(obj)
     return inside
 
 
@@ -129,15 +145,19 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     group = doc.spans[spans_key]
     named = group.attrs.get("named", [False] * len(group))
     rules = group.attrs.get("rules", [""] * len(group))
-    proposal_tokens = _proposal_objects(doc)
+    named_tokens = _named_objects(doc)
+    proposal_tokens = _proposal_objects(doc) | named_tokens
     abbreviations = doc._.abbreviations
 
     # Known names (gazetteer) and acronyms of common terms ("reinforcement learning (RL)") are
     # what a paper builds on; inside "we propose a novel offline RL algorithm" they are not new.
+    # So is a lower-case term the paper defines outside what it proposes: "leveraged data
+    # augmentation (DA)" before "we propose GuDA, a human-guided DA framework".
     common = {
         form.text.lower()
         for long, short in abbreviations
-        if not any(c.isupper() for c in long.text[1:]) and long.root.lemma_.lower() in _PARADIGM_HEADS
+        if not any(c.isupper() for c in long.text[1:])
+        and (long.root.lemma_.lower() in _PARADIGM_HEADS or not any(t.i in proposal_tokens for t in long))
         for form in (long, short)
     }
     title_end = doc._.kg_title_end
@@ -148,6 +168,8 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     }
     proposed: set[str] = set()
     for span, is_named, rule in zip(group, named, rules, strict=True):
+        if span.label_ in {"Method", "Dataset", "Concept"} and all(t.i in named_tokens for t in span):
+            proposed.add(span.text.lower())  # what the authors name is theirs, named or not
         if not is_named or span.label_ not in {"Method", "Dataset"}:
             continue
         if rule == "title" and _describes_known_name(span, abstract_names):
