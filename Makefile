@@ -13,7 +13,7 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive
 # SciERC train/dev (DyGIE JSON lines) for `make model`.
 SCIERC ?= ../shared/data/scierc
 
-.PHONY: run test install install-dev chromium lint format clean model
+.PHONY: run test install install-dev chromium lint format clean model relations-model
 
 run: install
 	$(BIN)/kg build data/hf-daily-papers --out outputs
@@ -50,6 +50,10 @@ $(DEV_STAMP): $(STAMP) pyproject.toml constraints.txt
 # Retrain the shipped entity recognizer (seeded, one thread, under an hour on 2 cores).
 model: $(TRAIN_STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m kg.train --data $(SCIERC) --out kg/extract/model/scierc-minilm
+
+# Retrain the shipped relation classifier on the shipped recognizer's states (NumPy, no torch; ~2 min).
+relations-model: install
+	OMP_NUM_THREADS=1 $(BIN)/python -m kg.train_relations --data $(SCIERC) --out kg/extract/model/scierc-relations
 
 $(TRAIN_STAMP): $(STAMP) pyproject.toml constraints.txt
 	$(PIP) install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'

@@ -171,7 +171,8 @@ class ReportFormat(StrEnum):
 @app.command()
 def evaluate(
     gold: Annotated[
-        Path | None, typer.Option("--gold", help="Gold entities: a SciERC/DyGIE JSON-lines file.")
+        Path | None,
+        typer.Option("--gold", help="Gold entities and relations: a SciERC/DyGIE JSON-lines file."),
     ] = None,
     roles: Annotated[
         Path | None,
@@ -180,7 +181,7 @@ def evaluate(
     graph: GraphOption = DEFAULT_OUT,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
 ) -> None:
-    """Score the entity extractor on SciERC documents (--gold), or a built graph's paper roles (--roles)."""
+    """Score entities and relations on SciERC documents (--gold), or a built graph's paper roles (--roles)."""
     import json
 
     from kg.evaluate import evaluate as run_evaluation
@@ -205,6 +206,20 @@ def evaluate(
     table.add_row("all", *(f"{entities[k]:.3f}" for k in ("precision", "recall", "f1")), str(support))
     out.print(table)
     out.print(f"f1 without Generic {entities['f1_without_generic']:.3f}")
+    relations = report["relations"]
+    table = Table(title="relations end to end (s: strict, argument types right too)")
+    for column in ("label", "P", "R", "F1", "sP", "sR", "sF1", "support"):
+        table.add_column(column, justify="left" if column == "label" else "right", no_wrap=True)
+    ways = ("boundaries", "strict")
+    for label, row in relations["boundaries"]["per_label"].items():
+        cells = [
+            f"{relations[w]['per_label'][label][k]:.3f}" for w in ways for k in ("precision", "recall", "f1")
+        ]
+        table.add_row(label, *cells, str(row["support"]))
+    support = sum(row["support"] for row in relations["boundaries"]["per_label"].values())
+    cells = [f"{relations[w][k]:.3f}" for w in ways for k in ("precision", "recall", "f1")]
+    table.add_row("all", *cells, str(support))
+    out.print(table)
     out.print(f"{report['documents']} documents, {report['words_per_second']:.0f} words/s")
 
 

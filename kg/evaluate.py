@@ -1,4 +1,8 @@
-"""SciERC-style scoring of the entity recognizer: exact (start, end, label) matches, micro-averaged.
+"""SciERC-style scoring of the entity recognizer and the relation classifier, micro-averaged.
+
+Entities match on exact (start, end, label). Relations are scored end to end, from predicted
+entities, two ways: *boundaries* (both argument spans and the relation label right) and *strict*
+(the arguments' entity types right too).
 
 Gold files are DyGIE/SciERC JSON lines: one document per line with ``sentences`` (lists of
 tokens) and ``ner`` (per sentence, ``[start, end, label]`` with document-level token offsets,
@@ -29,6 +33,17 @@ from kg.errors import InputError
 #: The six SciERC entity labels, in the order reports list them.
 SCIERC_LABELS: tuple[str, ...] = ("Method", "Task", "Metric", "Material", "OtherScientificTerm", "Generic")
 
+#: The seven SciERC relation labels, in the order reports list them.
+RELATION_LABELS: tuple[str, ...] = (
+    "USED-FOR",
+    "EVALUATE-FOR",
+    "FEATURE-OF",
+    "HYPONYM-OF",
+    "PART-OF",
+    "COMPARE",
+    "CONJUNCTION",
+)
+
 #: How a graph label maps back to a SciERC label when a component did not record the original.
 KG_TO_SCIERC = {"Dataset": "Material", "Concept": "OtherScientificTerm"}
 
@@ -41,6 +56,10 @@ PTB_ESCAPES = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": 
 #: A gold or predicted entity: document-level token offsets (end inclusive) and a label.
 Triple = tuple[int, int, str]
 
+#: A gold or predicted relation: head start, head end, tail start, tail end (document-level token
+#: offsets, end inclusive) and the relation label.
+RelationTuple = tuple[int, int, int, int, str]
+
 
 @dataclass(frozen=True)
 class GoldDocument:
@@ -49,6 +68,7 @@ class GoldDocument:
     key: str
     sentences: tuple[tuple[str, ...], ...]
     entities: frozenset[Triple] = field(default_factory=frozenset)
+    relations: frozenset[RelationTuple] = field(default_factory=frozenset)
 
     @property
     def words(self) -> list[str]:
@@ -75,12 +95,20 @@ def read_scierc(path: str | Path) -> list[GoldDocument]:
                         if not 0 <= int(start) <= int(end) < n_words:
                             raise ValueError(f"span [{start}, {end}] outside the {n_words} tokens")
                         entities.add((int(start), int(end), str(label)))
+                relations = set()
+                for sent in row.get("relations", []):
+                    for h_start, h_end, t_start, t_end, label in sent:
+                        offsets = tuple(int(x) for x in (h_start, h_end, t_start, t_end))
+                        if not all(0 <= x < n_words for x in offsets):
+                            raise ValueError(f"relation {offsets} outside the {n_words} tokens")
+                        relations.add((*offsets, str(label)))
             except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                 raise InputError(
                     f"{path}:{lineno}: not a SciERC document ({exc}); each line needs "
                     '"sentences" and "ner" with document-level [start, end, label] spans'
                 ) from exc
-            docs.append(GoldDocument(str(row.get("doc_key", lineno)), sentences, frozenset(entities)))
+            key = str(row.get("doc_key", lineno))
+            docs.append(GoldDocument(key, sentences, frozenset(entities), frozenset(relations)))
     if not docs:
         raise InputError(f"{path}: no documents")
     return docs
@@ -155,6 +183,68 @@ def error_breakdown(
     return dict(counts)
 
 
+#: A relation with its arguments' entity types: head start, head end, head type, tail start, tail
+#: end, tail type, relation label.
+TypedRelation = tuple[int, int, str, int, int, str, str]
+
+
+def typed_relations(doc: GoldDocument) -> set[TypedRelation]:
+    """A gold document's relations with the gold types of their arguments."""
+    types = {(s, e): label for s, e, label in doc.entities}
+    return {
+        (hs, he, types.get((hs, he), ""), ts, te, types.get((ts, te), ""), r)
+        for hs, he, ts, te, r in doc.relations
+    }
+
+
+def score_relations(
+    gold: Iterable[Iterable[TypedRelation]], predicted: Iterable[Iterable[TypedRelation]]
+) -> dict[str, Any]:
+    """Relation precision, recall and F1, ``boundaries`` and ``strict``, overall and per label.
+
+    >>> gold = [{(0, 1, "Method", 4, 4, "Task", "USED-FOR")}]
+    >>> pred = [{(0, 1, "Task", 4, 4, "Task", "USED-FOR")}]  # right spans, wrong head type
+    >>> report = score_relations(gold, pred)
+    >>> report["boundaries"]["f1"], report["strict"]["f1"]
+    (1.0, 0.0)
+    """
+    tp = {"boundaries": Counter(), "strict": Counter()}
+    n_gold: Counter[str] = Counter()
+    n_pred: Counter[str] = Counter()
+    for gold_doc, pred_doc in zip(gold, predicted, strict=True):
+        gold_set, pred_set = set(gold_doc), set(pred_doc)
+        n_gold.update(r[6] for r in gold_set)
+        n_pred.update(r[6] for r in pred_set)
+        tp["strict"].update(r[6] for r in gold_set & pred_set)
+        untyped = {(hs, he, ts, te, r) for hs, he, _, ts, te, _, r in gold_set}
+        tp["boundaries"].update(
+            r[4] for r in {(hs, he, ts, te, r) for hs, he, _, ts, te, _, r in pred_set} & untyped
+        )
+    labels = [*RELATION_LABELS, *sorted((set(n_gold) | set(n_pred)) - set(RELATION_LABELS))]
+    report: dict[str, Any] = {}
+    for way, hits in tp.items():
+        report[way] = _prf(sum(hits.values()), sum(n_pred.values()), sum(n_gold.values()))
+        report[way]["per_label"] = {
+            label: {**_prf(hits[label], n_pred[label], n_gold[label]), "support": n_gold[label]}
+            for label in labels
+        }
+    return report
+
+
+def doc_relations(nlp: Language, doc: Doc) -> set[TypedRelation]:
+    """The relations the pipeline's classifier finds between the scored entity spans of a Doc,
+    with their arguments' SciERC types (none without a ``kg_relations`` component)."""
+    if "kg_relations" not in nlp.pipe_names:
+        return set()
+    key = next((k for k in SCORED_KEYS if k in doc.spans), SCORED_KEYS[-1])
+    types = {(s, e): label for s, e, label in span_triples(doc, key)}
+    found = set()
+    for head, tail, label, _ in nlp.get_pipe("kg_relations").find(doc, key):
+        h, t = (head.start, head.end - 1), (tail.start, tail.end - 1)
+        found.add((*h, types.get(h, ""), *t, types.get(t, ""), label))
+    return found
+
+
 def make_doc(nlp: Language, gold: GoldDocument) -> Doc:
     """A Doc of the gold tokens, words separated by spaces, sentence starts as given."""
     words = [PTB_ESCAPES.get(w, w) for w in gold.words]
@@ -180,16 +270,11 @@ def span_triples(doc: Doc, spans_key: str = "kg_mentions") -> set[Triple]:
 SCORED_KEYS = ("kg_scierc", "kg_mentions")
 
 
-def predict(
-    nlp: Language,
-    documents: Sequence[GoldDocument],
-    *,
-    batch_size: int = 32,
-    spans_key: str | None = None,
-) -> tuple[list[set[Triple]], float]:
-    """Run the pipeline on the gold tokens; returns the predicted triples and the seconds taken.
+def annotate(
+    nlp: Language, documents: Sequence[GoldDocument], *, batch_size: int = 32
+) -> tuple[list[Doc], float]:
+    """Run the pipeline on the gold tokens; returns the Docs and the seconds taken.
 
-    ``spans_key`` picks the span group to score (default: the first of :data:`SCORED_KEYS`).
     The title component is switched off: SciERC documents are abstracts without a title.
     """
     disabled = [name for name in ("kg_title",) if name in nlp.pipe_names]
@@ -197,10 +282,25 @@ def predict(
     with nlp.select_pipes(disable=disabled):
         start = time.perf_counter()
         processed = list(nlp.pipe(docs, batch_size=batch_size))
-        seconds = time.perf_counter() - start
+        return processed, time.perf_counter() - start
+
+
+def scored_triples(docs: Iterable[Doc], spans_key: str | None = None) -> list[set[Triple]]:
+    """Each Doc's entity triples from ``spans_key`` (default: the first of :data:`SCORED_KEYS`)."""
     keys = [spans_key] if spans_key else SCORED_KEYS
-    triples = [span_triples(doc, next((k for k in keys if k in doc.spans), keys[-1])) for doc in processed]
-    return triples, seconds
+    return [span_triples(doc, next((k for k in keys if k in doc.spans), keys[-1])) for doc in docs]
+
+
+def predict(
+    nlp: Language,
+    documents: Sequence[GoldDocument],
+    *,
+    batch_size: int = 32,
+    spans_key: str | None = None,
+) -> tuple[list[set[Triple]], float]:
+    """Run the pipeline on the gold tokens; returns the predicted triples and the seconds taken."""
+    docs, seconds = annotate(nlp, documents, batch_size=batch_size)
+    return scored_triples(docs, spans_key), seconds
 
 
 def evaluate(gold_path: str | Path, nlp: Language | None = None) -> dict[str, Any]:
@@ -209,10 +309,13 @@ def evaluate(gold_path: str | Path, nlp: Language | None = None) -> dict[str, An
 
     documents = read_scierc(gold_path)
     nlp = nlp or default_pipeline()
-    predicted, seconds = predict(nlp, documents)
+    docs, seconds = annotate(nlp, documents)
     n_words = sum(len(d.words) for d in documents)
     return {
-        "entities": score_entities([d.entities for d in documents], predicted),
+        "entities": score_entities([d.entities for d in documents], scored_triples(docs)),
+        "relations": score_relations(
+            [typed_relations(d) for d in documents], [doc_relations(nlp, d) for d in docs]
+        ),
         "documents": len(documents),
         "words_per_second": n_words / seconds if seconds else 0.0,
     }

@@ -13,6 +13,20 @@ ENTITY_TYPES: tuple[str, ...] = ("Method", "Dataset", "Task", "Metric", "Concept
 #: Paper-level roles: what a paper does with an entity (``kg:proposes`` ...).
 ROLES: tuple[str, ...] = ("proposes", "uses", "evaluatedOn", "addresses", "mentions")
 
+#: Relations between entities (``kg:usedFor`` ...; ``broader`` is ``skos:broader``), from SciERC's labels.
+RELATIONS: tuple[str, ...] = (
+    "usedFor",
+    "evaluates",
+    "featureOf",
+    "broader",
+    "partOf",
+    "comparedWith",
+    "conjunctionWith",
+)
+
+#: Relations that hold both ways; their assertions are stored once, arguments in key order.
+SYMMETRIC_RELATIONS = frozenset({"comparedWith", "conjunctionWith"})
+
 #: Separator between title and abstract in :attr:`Paper.text`; offsets refer to that text.
 TITLE_SEPARATOR = "\n\n"
 
@@ -84,11 +98,11 @@ class Role:
 
 @dataclass(frozen=True)
 class RelationMention:
-    """A relation between two mentions of one paper (filled by the relation extractor)."""
+    """A relation between two mentions of one sentence (filled by the relation extractor)."""
 
     head: Mention
     tail: Mention
-    predicate: str
+    predicate: str  # one of RELATIONS
     evidence: str
     score: float
     extractor: str
@@ -134,8 +148,8 @@ class Entity:
 class Assertion:
     """A fact of the graph: paper/entity ``predicate`` entity, with its evidence."""
 
-    subject: str  # a paper id or an entity key
-    predicate: str  # one of ROLES (or a relation name)
+    subject: str  # a paper id (ROLES) or an entity key (RELATIONS)
+    predicate: str  # one of ROLES or RELATIONS
     object: str  # an entity key
     provenance: tuple[Provenance, ...] = field(default_factory=tuple)
 

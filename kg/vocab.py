@@ -20,7 +20,7 @@ from importlib.resources import files
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-from kg.types import ENTITY_TYPES, ROLES
+from kg.types import ENTITY_TYPES, RELATIONS, ROLES
 
 __all__ = [
     "DCTERMS",
@@ -35,6 +35,7 @@ __all__ = [
     "PROV",
     "RDF",
     "RDFS",
+    "RELATION_PROPERTIES",
     "ROLE_PROPERTIES",
     "SCHEMA",
     "SKOS",
@@ -128,6 +129,11 @@ ENTITY_CLASSES: dict[str, URIRef] = {name: KG[name] for name in ENTITY_TYPES}
 
 #: The property of each paper role of :data:`kg.types.ROLES` (``"proposes"`` -> ``kg:proposes``).
 ROLE_PROPERTIES: dict[str, URIRef] = {name: KG[name] for name in ROLES}
+
+#: The property of each entity relation of :data:`kg.types.RELATIONS` (``"broader"`` -> ``skos:broader``).
+RELATION_PROPERTIES: dict[str, URIRef] = {
+    name: SKOS[name] if name == "broader" else KG[name] for name in RELATIONS
+}
 
 
 def bind_prefixes(graph: Graph) -> Graph:

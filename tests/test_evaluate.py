@@ -14,7 +14,17 @@ from typer.testing import CliRunner
 import kg.extract.pipeline
 from kg.cli import app
 from kg.errors import InputError
-from kg.evaluate import error_breakdown, evaluate, make_doc, read_scierc, score_entities, span_triples
+from kg.evaluate import (
+    RELATION_LABELS,
+    error_breakdown,
+    evaluate,
+    make_doc,
+    read_scierc,
+    score_entities,
+    score_relations,
+    span_triples,
+    typed_relations,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scierc_tiny.json"
 
@@ -115,7 +125,13 @@ def test_evaluate_cli_json_contract(everything_is_a_method):
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(FIXTURE), "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert set(report) == {"entities", "documents", "words_per_second"}
+    assert set(report) == {"entities", "relations", "documents", "words_per_second"}
+    for way in ("boundaries", "strict"):
+        relations = report["relations"][way]
+        assert set(relations["per_label"]) == set(RELATION_LABELS)
+        # this pipeline has no relation classifier: nothing found, the 19 gold relations missed
+        assert relations["recall"] == 0.0 and relations["precision"] == 0.0
+        assert sum(row["support"] for row in relations["per_label"].values()) == 19
     assert set(report["entities"]) == {"precision", "recall", "f1", "per_label", "f1_without_generic"}
     assert set(report["entities"]["per_label"]) == {
         "Method",
@@ -147,3 +163,72 @@ def test_evaluate_span_triples_map_graph_labels_back():
     assert span_triples(doc) == {(1, 2, "Material"), (4, 5, "OtherScientificTerm")}
     doc.spans["kg_mentions"].attrs["scierc_labels"] = ["Material", "Material"]
     assert span_triples(doc) == {(1, 2, "Material"), (4, 5, "Material")}
+
+
+def test_evaluate_relations_boundaries_and_strict_differ():
+    # gold: a Method USED-FOR a Task, a Metric EVALUATE-FOR that Method, two Methods in CONJUNCTION
+    gold = [
+        {
+            (0, 1, "Method", 5, 5, "Task", "USED-FOR"),
+            (8, 8, "Metric", 0, 1, "Method", "EVALUATE-FOR"),
+            (0, 1, "Method", 3, 3, "Method", "CONJUNCTION"),
+        }
+    ]
+    pred = [
+        {
+            (0, 1, "Method", 5, 5, "Task", "USED-FOR"),  # right
+            (8, 8, "Material", 0, 1, "Method", "EVALUATE-FOR"),  # right spans and label, wrong head type
+            (3, 3, "Method", 0, 1, "Method", "CONJUNCTION"),  # reversed: wrong
+            (5, 5, "Task", 8, 8, "Metric", "USED-FOR"),  # spurious
+        }
+    ]
+    report = score_relations(gold, pred)
+    boundaries, strict = report["boundaries"], report["strict"]
+    assert (boundaries["precision"], boundaries["recall"]) == pytest.approx((2 / 4, 2 / 3))
+    assert boundaries["f1"] == pytest.approx(4 / 7)
+    assert (strict["precision"], strict["recall"]) == pytest.approx((1 / 4, 1 / 3))
+    assert strict["f1"] == pytest.approx(2 / 7)
+    assert boundaries["per_label"]["EVALUATE-FOR"] == {
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+        "support": 1,
+    }
+    assert strict["per_label"]["EVALUATE-FOR"]["f1"] == 0.0
+    assert boundaries["per_label"]["USED-FOR"] == pytest.approx(
+        {"precision": 0.5, "recall": 1.0, "f1": 2 / 3, "support": 1}
+    )
+    assert boundaries["per_label"]["CONJUNCTION"]["f1"] == 0.0
+    assert list(boundaries["per_label"]) == list(RELATION_LABELS)
+
+
+def test_evaluate_reads_relations_with_argument_types():
+    docs = read_scierc(FIXTURE)
+    assert (15, 16, 19, 20, "PART-OF") in docs[0].relations
+    assert sum(len(d.relations) for d in docs) == 19
+    # the arguments carry their gold entity types
+    assert typed_relations(docs[0]) == {
+        (15, 16, "Material", 19, 20, "Material", "PART-OF"),
+        (35, 35, "Metric", 38, 39, "Method", "EVALUATE-FOR"),
+    }
+
+
+def test_evaluate_rejects_relation_outside_the_document(tmp_path):
+    bad = tmp_path / "bad.json"
+    row = {
+        "doc_key": "x",
+        "sentences": [["a", "b"]],
+        "ner": [[[0, 0, "Method"]]],
+        "relations": [[[0, 0, 1, 5, "USED-FOR"]]],
+    }
+    bad.write_text(json.dumps(row) + "\n")
+    with pytest.raises(InputError, match=r"bad.json:1: .*relation"):
+        read_scierc(bad)
+
+
+def test_evaluate_dev_relations_with_the_shipped_models():
+    """End to end on three real SciERC abstracts: the shipped pipeline finds some gold relations."""
+    report = evaluate(FIXTURE)
+    relations = report["relations"]
+    assert relations["boundaries"]["recall"] > 0.0
+    assert relations["strict"]["f1"] <= relations["boundaries"]["f1"]

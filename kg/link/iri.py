@@ -32,9 +32,11 @@ def extractor_iri(name: str, version: str) -> URIRef:
     return KGID[f"extractor/{_segment(name)}/{_segment(version)}"]
 
 
-def assertion_iri(paper_id: str, predicate: str, obj: str) -> URIRef:
-    """A stable IRI for the statement node of ``paper predicate obj``."""
-    digest = hashlib.sha1(f"{paper_id}\x1f{predicate}\x1f{obj}".encode()).hexdigest()[:20]
+def assertion_iri(paper_id: str, predicate: str, obj: str, subject: str | None = None) -> URIRef:
+    """A stable IRI for the statement node of ``paper predicate obj`` (``subject predicate obj``
+    as stated in ``paper`` when the subject is an entity)."""
+    parts = (paper_id, predicate, obj) if subject is None else (paper_id, subject, predicate, obj)
+    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:20]
     return KGID[f"assertion/{digest}"]
 
 

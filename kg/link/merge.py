@@ -13,7 +13,16 @@ from dataclasses import dataclass, replace
 
 from kg.extract.identity import EXTRACTOR_VERSION
 from kg.link.normalize import canonical_key, clean_surface
-from kg.types import ENTITY_TYPES, Assertion, Entity, Mention, PaperExtraction, Provenance
+from kg.types import (
+    ENTITY_TYPES,
+    SYMMETRIC_RELATIONS,
+    Assertion,
+    Entity,
+    Mention,
+    PaperExtraction,
+    Provenance,
+    RelationMention,
+)
 
 #: When votes tie, the more specific type wins.
 _TYPE_PRIORITY = {name: i for i, name in enumerate(("Dataset", "Method", "Task", "Metric", "Concept"))}
@@ -74,6 +83,20 @@ def _provenance(mention: Mention, score: float, extractor: str) -> Provenance:
     )
 
 
+def _relation_provenance(relation: RelationMention) -> Provenance:
+    """The evidence of a relation: its sentence, and the offsets from the first to the last argument."""
+    head, tail = relation.head, relation.tail
+    return Provenance(
+        paper_id=head.paper_id,
+        sentence=relation.evidence,
+        start=min(head.start, tail.start),
+        end=max(head.end, tail.end),
+        extractor=relation.extractor,
+        version=EXTRACTOR_VERSION,
+        score=relation.score,
+    )
+
+
 def _entity(key: str, mentions: list[Mention]) -> Entity:
     """One entity from its mentions: type by score-weighted vote, label by frequency."""
     votes: Counter[str] = Counter()
@@ -100,6 +123,8 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
     resolver = AcronymResolver(extractions)
     by_key: dict[str, list[Mention]] = defaultdict(list)
     facts: dict[tuple[str, str, str], list[Provenance]] = defaultdict(list)
+    # entity-entity relations, per paper: each paper's graph holds its own evidence node
+    relation_facts: dict[tuple[str, str, str, str], list[Provenance]] = defaultdict(list)
 
     for ex in extractions:
         for mention in ex.mentions:
@@ -117,6 +142,14 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
                 continue
             key = resolver.key(role.mention)
             facts[(ex.paper.id, role.role, key)].append(_provenance(role.mention, role.score, role.extractor))
+        for relation in ex.relations:
+            head, tail = resolver.key(relation.head), resolver.key(relation.tail)
+            if relation.predicate in SYMMETRIC_RELATIONS:
+                head, tail = sorted((head, tail))
+            if head and tail and head != tail:  # "RL ... reinforcement learning" is one entity
+                relation_facts[(ex.paper.id, head, relation.predicate, tail)].append(
+                    _relation_provenance(relation)
+                )
 
     entities = [_entity(key, mentions) for key, mentions in sorted(by_key.items())]
     by_entity_key = {e.key: e for e in entities}
@@ -138,12 +171,21 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
             subject=paper,
             predicate=pred,
             object=key,
-            provenance=tuple(sorted(prov, key=lambda p: (-p.score, p.start))),
+            provenance=_ranked(prov),
         )
         for (paper, pred, key), prov in facts.items()
         if keep(paper, pred, key)
+    ) + tuple(
+        Assertion(subject=head, predicate=pred, object=tail, provenance=_ranked(prov))
+        for (_, head, pred, tail), prov in relation_facts.items()
+        if head in by_entity_key and tail in by_entity_key
     )
     return LinkedCorpus(entities=entities, assertions=assertions)
+
+
+def _ranked(provenance: list[Provenance]) -> tuple[Provenance, ...]:
+    """Evidence best first: highest confidence, then earliest in the text."""
+    return tuple(sorted(provenance, key=lambda p: (-p.score, p.start)))
 
 
 def _broader(entity: Entity, known: dict[str, Entity], resolver: AcronymResolver) -> tuple[str, ...]:

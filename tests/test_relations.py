@@ -1,0 +1,147 @@
+"""The relation classifier: features, training (NumPy only), the shipped model, and relation edges."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kg.evaluate import RELATION_LABELS
+from kg.extract.model import model_path
+from kg.extract.relations import (
+    DEFAULT_RELATION_MODEL,
+    RELATION_PREDICATES,
+    load,
+    load_head,
+    n_features,
+    pair_features,
+)
+from kg.types import RELATIONS
+from kg.vocab import RELATION_PROPERTIES
+
+SCIERC = Path(__file__).resolve().parents[2] / "shared" / "data" / "scierc"
+
+
+def test_relations_every_scierc_label_has_a_graph_property():
+    assert set(RELATION_PREDICATES) == set(RELATION_LABELS)
+    assert set(RELATION_PREDICATES.values()) == set(RELATIONS) == set(RELATION_PROPERTIES)
+    assert str(RELATION_PROPERTIES["broader"]) == "http://www.w3.org/2004/02/skos/core#broader"
+
+
+def test_relations_pair_features_describe_order_distance_and_between_words():
+    rng = np.random.default_rng(0)
+    start, end = rng.standard_normal((2, 8, 4)).astype(np.float32)
+    pairs = [
+        (0, 1, 5, 5, "Method", "Task"),
+        (5, 5, 0, 1, "Task", "Method"),
+        (2, 2, 3, 3, "Generic", "Metric"),
+    ]
+    x = pair_features(start, end, pairs)
+    assert x.shape == (3, n_features(4))
+    # start/end states of the arguments come first
+    np.testing.assert_allclose(x[0, :4], start[0])
+    np.testing.assert_allclose(x[0, 4:8], end[1])
+    np.testing.assert_allclose(x[1, :4], start[5])
+    # the words between (2, 3, 4) are the same both ways; adjacent spans have none
+    between = slice(20, 24)
+    np.testing.assert_allclose(x[0, between], ((start + end) / 2)[2:5].mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(x[0, between], x[1, between])
+    np.testing.assert_allclose(x[2, between], 0.0)
+    order, nested = x[:, -2], x[:, -1]
+    assert order.tolist() == [1.0, 0.0, 1.0] and nested.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_relations_training_smoke_without_torch(tmp_path, capsys, monkeypatch):
+    """Three documents, a tiny MLP: the trainer runs on NumPy alone and writes a loadable model."""
+    if not (SCIERC / "train.json").is_file():
+        pytest.skip("the SciERC data is not next to the repository")
+    monkeypatch.setitem(sys.modules, "torch", None)  # importing torch now fails
+    from kg.train_relations import main
+
+    out = tmp_path / "tiny-relations"
+    main(["--data", str(SCIERC), "--out", str(out), "--max-docs", "3", "--epochs", "3", "--hidden", "16"])
+    log = capsys.readouterr().out
+    losses = [
+        float(line.split("loss ")[1].split(";")[0]) for line in log.splitlines() if line.startswith("epoch")
+    ]
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["config"]["max_docs"] == 3 and meta["labels"] == list(RELATION_LABELS)
+    head = load_head(out)
+    assert head.w1.shape == (n_features(256), 16) and head.w2.shape == (16, 1 + len(RELATION_LABELS))
+    probs = head.probabilities(np.zeros((2, n_features(256)), dtype=np.float32))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_relations_shipped_model_loads_from_the_package():
+    path = model_path(DEFAULT_RELATION_MODEL)
+    assert (path / "head.npz").is_file()
+    size = sum(f.stat().st_size for f in path.iterdir())
+    assert size <= 10 * 1024 * 1024
+    head = load()
+    assert head.labels == RELATION_LABELS
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["dev_end_to_end_recognizer_spans"]["f1"] > 0.2
+
+
+def test_relations_found_in_a_sample_abstract(extraction):
+    ex = extraction("Behavior Contrastive Learning for Unsupervised Skill Discovery")
+    found = {(r.head.text, r.predicate, r.tail.text) for r in ex.relations}
+    # "we propose a novel unsupervised skill discovery method through contrastive learning among behaviors"
+    assert any(
+        "contrastive learning" in head and pred == "usedFor" and "skill discovery" in tail
+        for head, pred, tail in found
+    ), found
+    for relation in ex.relations:
+        assert relation.head.sentence == relation.tail.sentence == relation.evidence
+        assert relation.predicate in RELATIONS and 0.0 < relation.score <= 1.0
+        assert relation.extractor.endswith("/relations")
+
+
+def test_relations_generic_arguments_never_become_relations(extraction):
+    ex = extraction("Behavior Contrastive Learning for Unsupervised Skill Discovery")
+    assert ex.relations
+    assert all(r.head.label != "Generic" and r.tail.label != "Generic" for r in ex.relations)
+    # "our method" is Generic in SciERC's scheme: it is not a mention, so not an argument
+    assert not any(
+        r.head.text.lower() == "our method" or r.tail.text.lower() == "our method" for r in ex.relations
+    )
+
+
+def test_relations_become_entity_edges_with_evidence(sample_kg):
+    rows = sample_kg.sparql(
+        """SELECT ?head ?p ?tail ?g ?paper ?sentence ?confidence ?start ?end ?extractor WHERE {
+             GRAPH ?g { ?head ?p ?tail .
+                        ?a a kg:Assertion ; rdf:subject ?head ; rdf:predicate ?p ; rdf:object ?tail ;
+                           prov:wasDerivedFrom ?paper ; kg:evidence ?sentence ; kg:confidence ?confidence ;
+                           kg:startOffset ?start ; kg:endOffset ?end ; prov:wasAttributedTo ?agent . }
+             ?agent rdfs:label ?extractor .
+             ?head skos:prefLabel ?hl . ?tail skos:prefLabel ?tl .
+             ?paper a kg:Paper .
+           }"""
+    )
+    assert len(rows) > 100
+    predicates = {str(p).rsplit("#", 1)[-1] for p in rows["p"]}
+    assert {"usedFor", "conjunctionWith", "broader"} <= predicates
+    assert all(str(x).endswith("/relations") for x in rows["extractor"])
+    assert all(0.0 < float(c) <= 1.0 for c in rows["confidence"])
+    # the edge and its statement sit in the named graph of the paper they were derived from
+    for graph, paper in zip(rows["g"], rows["paper"], strict=True):
+        assert str(graph).replace("/graph/paper/", "/paper/") == str(paper)
+    assert all(int(s) < int(e) for s, e in zip(rows["start"], rows["end"], strict=True))
+
+
+def test_relations_of_method_query(sample_kg):
+    query = (Path(__file__).parents[1] / "queries" / "relations-of-method.rq").read_text()
+    rows = sample_kg.sparql(query)
+    assert len(rows) == 40  # LIMIT 40: the sample graph has more
+    assert set(rows.columns) == {"method", "relation", "other", "type", "confidence", "sentence"}
+    assert set(rows["relation"]) <= {"used for", "evaluated by", "compared with"}
+    # every row is backed by its evidence sentence, which names the method
+    named = sum(
+        str(m).lower() in str(s).lower() for m, s in zip(rows["method"], rows["sentence"], strict=True)
+    )
+    assert named >= len(rows) * 0.8
