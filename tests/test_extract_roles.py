@@ -124,7 +124,8 @@ def test_roles_title_prefix_proposes_only_the_name(extraction, title_start, name
 def test_roles_are_typed_and_point_at_mentions(extraction, title_start):
     ex = extraction(title_start)
     assert ex.roles
-    allowed = {"proposes": {"Method", "Dataset"}, "uses": {"Method"}, "evaluatedOn": {"Dataset"}}
+    # a concept is proposed only when the authors name it ("which we term semantic consistency")
+    allowed = {"proposes": {"Method", "Dataset", "Concept"}, "uses": {"Method"}, "evaluatedOn": {"Dataset"}}
     allowed["addresses"] = {"Task"}
     mentions = set(ex.mentions)
     for role in ex.roles:
@@ -136,3 +137,65 @@ def test_roles_are_typed_and_point_at_mentions(extraction, title_start):
     # one mention is never both proposed and used
     proposed = {r.mention for r in ex.roles if r.role == "proposes"}
     assert not [r.mention.text for r in ex.roles if r.role == "uses" and r.mention in proposed]
+
+
+@pytest.mark.parametrize(
+    ("title_start", "name"),
+    [
+        ("Two-Stage Constrained Actor-Critic for", "Two-Stage Constrained Actor-Critic"),
+        ("Wasserstein Dependency Measure for", "Wasserstein Dependency Measure"),
+        ("Multi-Objective Decision Transformers for", "Multi-Objective Decision Transformers"),
+    ],
+)
+def test_roles_title_phrase_before_for_is_proposed(extraction, title_start, name):
+    """``Name for Problem`` titles: a capitalised phrase of three or more words before "for"."""
+    ex = extraction(title_start)
+    assert proposed_in_title(ex) == {name}
+    assert name not in role_texts(ex, "uses")
+
+
+@pytest.mark.parametrize(
+    "title_start",
+    [
+        "Learning Meta Representations for",  # a gerund: what the paper does, not a name
+        "Teacher Forcing Recovers Reward Functions",  # a clause
+        "Entity-Centric Reinforcement Learning for",  # a field
+        "Hyperparameter Optimization for",  # two words: a topic
+        "The Capacity for Moral",
+    ],
+)
+def test_roles_title_before_for_that_is_no_name_proposes_nothing(extraction, title_start):
+    assert proposed_in_title(extraction(title_start)) == set()
+
+
+def test_roles_title_of_a_known_name_and_a_common_noun_proposes_nothing(extraction):
+    """ "RLHF Workflow: ..." describes a workflow of RLHF, which the abstract uses; its model is new."""
+    ex = extraction("RLHF Workflow")
+    assert proposed_in_title(ex) == set()
+    assert role_texts(ex, "proposes") == {"SFR-Iterative-DPO-LLaMA-3-8B-R"}
+    assert {"RLHF", "SFT", "supervised fine-tuning"} <= role_texts(ex, "uses")  # long form typed by "tuning"
+
+
+@pytest.mark.parametrize(
+    ("title_start", "named"),
+    [
+        ("Semantics and Spatiality of Emergent", "semantic consistency"),  # "which we term ..."
+        ("Streaming Deep Reinforcement Learning", "stream barrier"),  # "which we refer to as ..."
+        ("Vision-Language Models are Zero-Shot", "VLM-RMs"),  # "which we call ..."
+    ],
+)
+def test_roles_what_the_authors_name_is_proposed(extraction, title_start, named):
+    assert named in role_texts(extraction(title_start), "proposes")
+
+
+def test_roles_proposal_built_on_a_known_name_proposes_only_itself(extraction):
+    """ "a Bayesian Adversarial Robust Dec-POMDP (BARDec-POMDP) framework": Dec-POMDP is its base."""
+    ex = extraction("Byzantine Robust Cooperative")
+    assert role_texts(ex, "proposes") == {"BARDec-POMDP"}
+
+
+def test_roles_background_term_in_the_proposal_is_not_proposed(extraction):
+    """DA is defined as "data augmentation (DA)" before "we propose ... GuDA, a human-guided DA framework"."""
+    ex = extraction("Guided Data Augmentation for")
+    assert {"Guided Data Augmentation", "GuDA"} <= role_texts(ex, "proposes")
+    assert not {"DA", "data augmentation"} & role_texts(ex, "proposes")

@@ -203,8 +203,9 @@ class EntityRecognizer:
             # a long form ends in its head noun, whatever the parse says ("supervised fine-tuning")
             label = (
                 _phrase_label(long_span)
+                or ("Method" if _is_title_cased(long_span) else None)
                 or _phrase_label(long_span, root=long_span[-1])
-                or ("Method" if _is_title_cased(long_span) else "Concept")
+                or "Concept"
             )
             score = SCORES["abbreviation"]
             found.append(Candidate(long_span.start, long_span.end, label, score, True, "abbreviation"))
@@ -329,19 +330,43 @@ _FIELD_ENDINGS = frozenset(
 )
 
 
+#: First words of a title phrase that describe a topic or praise it ("Online Mechanism Design for ...").
+_NOT_NAME_STARTS = frozenset(
+    {
+        "towards",
+        "toward",
+        "online",
+        "offline",
+        "efficient",
+        "effective",
+        "simple",
+        "scalable",
+        "fast",
+        "better",
+    }
+)
+
+
 def _title_for_name(doc: Doc, end: int) -> list[Candidate]:
     """The title's leading phrase ``doc[:end]`` as a method name (see ``_title_head_name``)."""
     words = [t for t in doc[:end] if t.text != "-"]
     first = doc[0]
-    if len(words) < 3 or first.is_stop or first.lower_ in {"towards", "toward"}:
+    if len(words) < 3 or (first.is_stop and not first.like_num) or first.lower_ in _NOT_NAME_STARTS:
         return []
     if first.lower_.endswith("ing") or first.tag_ in {"VB", "VBG"}:
         return []
-    if any(t.tag_ in {"VBZ", "VBD", "VBP"} for t in doc[1:end]):
+    # a verb inside makes a clause; title case hides it from the tagger ("Teacher Forcing Recovers ...")
+    if any(t.tag_ in {"VBZ", "VBD", "VBP"} or _third_person(t) for t in words[1:-1]):
         return []
     if " ".join(t.lower_ for t in words[-2:]) in _FIELD_ENDINGS:
         return []
     return [Candidate(0, end, "Method", SCORES["title"], True, "title")]
+
+
+def _third_person(token: Token) -> bool:
+    """A capitalised word inside a title phrase shaped like a verb's -s form: "Recovers", "Meets"."""
+    text = token.text
+    return text[:1].isupper() and text[1:].islower() and text.endswith("s") and not text.endswith("ss")
 
 
 def _first_head(span: Span) -> Token:

@@ -38,6 +38,11 @@ _OBJECT_DEPS = frozenset(
 #: Heads of long forms that name a field or a model family rather than a contribution.
 _PARADIGM_HEADS = frozenset({"learning", "model", "network", "intelligence", "agent", "processing", "system"})
 
+#: Dependency labels inside a name the authors give ("which we term human priors (e.g. ...)" names one thing).
+_NAME_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "det", "poss", "npadvmod", "punct"})
+#: Adverbs that make "called X" a common usage rather than the authors' naming.
+_HABITUAL = frozenset({"often", "usually", "commonly", "sometimes", "typically", "generally", "also", "so"})
+
 ROLE_SCORES = {"proposes": 0.85, "evaluatedOn": 0.7, "uses": 0.6, "addresses": 0.6}
 
 
@@ -101,13 +106,16 @@ def _named_objects(doc: Doc) -> set[int]:
     for tok in doc:
         if tok.pos_ != "VERB":
             continue
+        by_authors = any(c.lower_ == "we" for c in tok.children if c.dep_ == "nsubj")
+        # "a method dubbed X" names it; "predictive models, often called world models" does not
+        habitual = any(c.dep_ == "advmod" and c.lower_ in _HABITUAL for c in tok.children)
+        if habitual or not (by_authors or tok.dep_ == "acl"):
+            continue
         lemma = tok.lemma_.lower()
         objects = []
         if lemma in NAMING_VERBS:
             objects = [c for c in tok.children if c.dep_ in {"oprd", "xcomp", "attr", "dobj"}]
-        elif lemma in {"refer", "define"} and any(
-            c.lower_ == "we" for c in tok.children if c.dep_ == "nsubj"
-        ):
+        elif lemma in {"refer", "define"}:
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ == "as":  # "refer to as X", "define ... as X"
                     objects += [g for g in child.children if g.dep_ == "pobj"]
@@ -115,8 +123,20 @@ def _named_objects(doc: Doc) -> set[int]:
                     objects += [g for g in child.children if g.dep_ == "attr"]
         for obj in objects:
             if obj.lower_ not in {"it", "this", "them"}:
-                inside |= _object_tokens(obj)
+                inside |= _name_tokens(obj)
     return inside
+
+
+def _name_tokens(head: Token) -> set[int]:
+    """Token indices of a name given in text: the noun with its modifiers, not what follows it."""
+    keep = {head.i}
+    stack = [head]
+    while stack:
+        for child in stack.pop().children:
+            if child.dep_ in _NAME_DEPS:
+                keep.add(child.i)
+                stack.append(child)
+    return keep
 
 
 def _addressed(doc: Doc) -> set[int]:
@@ -133,11 +153,11 @@ def _addressed(doc: Doc) -> set[int]:
     return inside
 
 
-def _describes_known_name(span: Span, abstract_names: set[str]) -> bool:
-    """Whether a title name is a name the abstract uses plus a common noun: "RLHF Workflow"."""
+def _describes_known_name(span: Span, known_names: set[str]) -> bool:
+    """Whether a title name is a well-known name the abstract uses plus a common noun: "RLHF Workflow"."""
     *base, last = [t for t in span if not t.is_punct]
     shaped_like_noun = last.is_alpha and last.text[:1].isupper() and last.text[1:].islower()
-    return bool(base) and shaped_like_noun and span.doc[base[0].i : last.i].text.lower() in abstract_names
+    return bool(base) and shaped_like_noun and span.doc[base[0].i : last.i].text.lower() in known_names
 
 
 def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
@@ -161,34 +181,34 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         for form in (long, short)
     }
     title_end = doc._.kg_title_end
-    abstract_names = {
+    known_names = {
         span.text.lower()
-        for span, is_named in zip(group, named, strict=True)
-        if is_named and span.start >= title_end
+        for span, rule in zip(group, rules, strict=True)
+        if rule == "gazetteer" and span.start >= title_end
     }
     proposed: set[str] = set()
+    titles: set[str] = set()
     for span, is_named, rule in zip(group, named, rules, strict=True):
-        if span.label_ in {"Method", "Dataset", "Concept"} and all(t.i in named_tokens for t in span):
-            proposed.add(span.text.lower())  # what the authors name is theirs, named or not
-        if not is_named or span.label_ not in {"Method", "Dataset"}:
+        key = span.text.lower()
+        if is_named and rule == "title" and span.label_ in {"Method", "Dataset"}:
+            if not _describes_known_name(span, known_names):
+                titles.add(key)
+        elif rule == "gazetteer" or key in common:
             continue
-        if rule == "title" and _describes_known_name(span, abstract_names):
-            continue
-        if rule == "title" or (
-            any(t.i in proposal_tokens for t in span)
-            and rule != "gazetteer"
-            and span.text.lower() not in common
-        ):
-            proposed.add(span.text.lower())
-    # An abbreviation pair is proposed together: "Implicit Reward Model (IRM)".
-    for long_form, short_form in abbreviations:
-        if long_form.text.lower() in proposed or short_form.text.lower() in proposed:
-            proposed |= {long_form.text.lower(), short_form.text.lower()}
+        elif span.label_ in {"Method", "Dataset", "Concept"} and all(t.i in named_tokens for t in span):
+            proposed.add(key)  # what the authors name is theirs, a coined name or not
+        elif is_named and span.label_ in {"Method", "Dataset"} and any(t.i in proposal_tokens for t in span):
+            proposed.add(key)
     # A proposed name built on another one is the proposal, the other its base:
     # "a Bayesian Adversarial Robust Dec-POMDP (BARDec-POMDP)" does not propose Dec-POMDP.
     proposed = {
         name for name in proposed if not any(len(name) > 2 and name in other != name for other in proposed)
     }
+    proposed |= titles
+    # An abbreviation pair is proposed together: "Implicit Reward Model (IRM)".
+    for long_form, short_form in abbreviations:
+        if long_form.text.lower() in proposed or short_form.text.lower() in proposed:
+            proposed |= {long_form.text.lower(), short_form.text.lower()}
 
     addressed = _addressed(doc)
     roles: list[tuple[Span, str, float]] = []
