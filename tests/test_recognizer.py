@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -139,3 +140,31 @@ def test_recognizer_training_smoke(tmp_path):
     torch_spans = predict_sentences(model, sents)
     onnx_spans = recognizer.predict([s.words for s in sents])
     assert [[s[:3] for s in x] for x in torch_spans] == [[s[:3] for s in x] for x in onnx_spans]
+
+
+def test_recognizer_head_only_training_needs_no_torch(tmp_path, monkeypatch, sample_paper):
+    """Three documents, the shipped encoder frozen, a NumPy head: the loss falls and the written
+    model runs in the pipeline, with torch made unimportable."""
+    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` raises ImportError
+    monkeypatch.setitem(sys.modules, "kg.train", None)
+    del sys.modules["kg.train"]  # imported afresh without torch; the old module is put back after
+    from kg.train import TrainConfig, export_head, train, train_head
+
+    docs = read_scierc(FIXTURE)
+    config = TrainConfig(epochs=8, batch_size=2, lr_head=1e-2, weight_decay=0.0)
+    head, dev = train_head(docs, docs, config, log=lambda _: None)
+    losses = dev["losses"]
+    assert len(losses) == 8
+    assert losses[-1] < losses[0] / 4 and losses[-1] < losses[1]
+    assert dev["f1"] > 0.3  # on its own training documents
+    out = export_head(head, tmp_path / "adapted", config, dev)
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["labels"] == list(head.labels) and meta["config"]["epochs"] == 8
+    assert "head trained alone" in meta["base"]
+    nlp = build_pipeline()
+    nlp.replace_pipe("kg_recognizer", "kg_recognizer", config={"model": str(out)})
+    doc = nlp(sample_paper("Language Representations Can be What Recommenders Need").text)
+    own = doc.spans["kg_scierc"]
+    assert len(own) >= 3 and {span.label_ for span in own} <= set(head.labels)
+    with pytest.raises(ImportError, match="train extra"):
+        train(docs, docs, config)

@@ -28,6 +28,10 @@ DEFAULT_MODEL = "scierc-minilm"
 #: Brackets as SciERC (and so the model's training data) writes them: Penn Treebank escapes.
 TO_PTB = {"(": "-LRB-", ")": "-RRB-", "[": "-LSB-", "]": "-RSB-", "{": "-LCB-", "}": "-RCB-"}
 
+#: Sentences per encoder call. Sentences are sorted by length first, so a batch is padded little;
+#: small batches keep the int8 matrices in cache (8 costs about 20% less CPU than 32 on the sample).
+ENCODER_BATCH = 8
+
 #: A predicted span: sentence-relative word offsets (end inclusive), SciERC label, probability.
 SpanPrediction = tuple[int, int, str, float]
 #: A sentence's word-level encoder states: the start and the end projection, each ``(n_words, hidden)``.
@@ -57,18 +61,21 @@ class SpanHead:
 
         ``start`` and ``end`` are the word-level projections, each ``(n_words, hidden)``.
         """
-        n = start.shape[0]
-        starts, widths = np.meshgrid(np.arange(n), np.arange(self.max_width), indexing="ij")
-        starts, widths = starts.ravel(), widths.ravel()
-        ends = starts + widths
-        keep = ends < n
-        starts, ends, widths = starts[keep], ends[keep], widths[keep]
-        hidden = np.maximum(start[starts] + end[ends] + self.width[widths], 0.0)
+        starts, ends = candidate_spans(start.shape[0], self.max_width)
+        hidden = np.maximum(start[starts] + end[ends] + self.width[ends - starts], 0.0)
         logits = hidden @ self.out_w + self.out_b
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
         return np.stack([starts, ends], axis=1), probs
+
+
+def candidate_spans(n_words: int, max_width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end word (inclusive) of every span of at most ``max_width`` words, by start."""
+    starts, widths = np.meshgrid(np.arange(n_words), np.arange(max_width), indexing="ij")
+    starts, ends = starts.ravel(), (starts + widths).ravel()
+    keep = ends < n_words
+    return starts[keep], ends[keep]
 
 
 def decode(
@@ -130,7 +137,7 @@ class SpanRecognizer:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        path = Path(path)
+        self.path = path = Path(path)
         if not (path / "encoder.onnx").is_file():
             raise KgError(f"{path}: no trained model here (expected encoder.onnx); run `make model`")
         self.meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
@@ -152,8 +159,11 @@ class SpanRecognizer:
             str(path / "encoder.onnx"), options, providers=["CPUExecutionProvider"]
         )
 
-    def project(self, sentences: Sequence[Sequence[str]], batch_size: int = 32):
-        """Word-level start and end projections of every sentence, in order."""
+    def project(self, sentences: Sequence[Sequence[str]], batch_size: int = ENCODER_BATCH):
+        """Word-level start and end projections of every sentence, in order.
+
+        The encoder runs on batches of sentences of similar length, padded to the longest of each.
+        """
         pieces = [word_pieces(self.tokenizer, words) for words in sentences]
         result: list[tuple[np.ndarray, np.ndarray]] = [None] * len(sentences)  # type: ignore[list-item]
         order = sorted(range(len(pieces)), key=lambda i: len(pieces[i][0]))
@@ -172,7 +182,7 @@ class SpanRecognizer:
                 result[i] = (start[row, first], end[row, last])
         return result
 
-    def encode(self, sentences: Sequence[Sequence[str]], batch_size: int = 32) -> list[WordStates]:
+    def encode(self, sentences: Sequence[Sequence[str]], batch_size: int = ENCODER_BATCH) -> list[WordStates]:
         """Word-level start and end projections of each sentence; long ones are encoded in windows.
 
         The states are what the span head scores, and what the relation classifier reads.
@@ -202,7 +212,7 @@ class SpanRecognizer:
         ]
 
     def predict(
-        self, sentences: Sequence[Sequence[str]], *, batch_size: int = 32, nested: bool = True
+        self, sentences: Sequence[Sequence[str]], *, batch_size: int = ENCODER_BATCH, nested: bool = True
     ) -> list[list[SpanPrediction]]:
         """SciERC spans of each sentence (word offsets into that sentence, end inclusive)."""
         return self.predict_states(self.encode(sentences, batch_size), nested=nested)
