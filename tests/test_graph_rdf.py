@@ -17,8 +17,20 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg import KnowledgeGraph, vocab
-from kg.types import ENTITY_TYPES, ROLES
-from kg.vocab import DCTERMS, ENTITY_CLASSES, KG, KGID, PROV, RDF, RDFS, ROLE_PROPERTIES, SKOS, ontology_graph
+from kg.types import ENTITY_TYPES, RELATIONS, ROLES
+from kg.vocab import (
+    DCTERMS,
+    ENTITY_CLASSES,
+    KG,
+    KGID,
+    PROV,
+    RDF,
+    RDFS,
+    RELATION_PROPERTIES,
+    ROLE_PROPERTIES,
+    SKOS,
+    ontology_graph,
+)
 
 FAMO2O_TITLE = "Train Once, Get a Family"
 ENTITIES_GRAPH = KGID["graph/entities"]
@@ -217,14 +229,34 @@ def test_graph_rdf_assertions_reify_the_paper_roles(sample_kg: KnowledgeGraph) -
     roles = " ".join(f"<{ROLE_PROPERTIES[r]}>" for r in ROLES)
     facts = sample_kg.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?p {{ {roles} }} GRAPH ?g {{ ?s ?p ?o }} }}")
     statements = sample_kg.query(
-        """SELECT ?g ?s ?p ?o ?paper WHERE { GRAPH ?g { ?a a kg:Assertion ; rdf:subject ?s ;
-           rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?paper } }"""
+        f"""SELECT ?g ?s ?p ?o ?paper WHERE {{ VALUES ?p {{ {roles} }}
+           GRAPH ?g {{ ?a a kg:Assertion ; rdf:subject ?s ;
+           rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?paper }} }}"""
     )
     reified = {row[:4] for row in statements.rows}
     assert len(reified) == len(statements.rows), "two statement nodes for one fact"
     # Each role triple has its statement node in the same (the paper's) named graph, and back.
     assert set(facts.rows) == reified
     assert all(s == paper for _, s, _, _, paper in statements.rows)
+
+
+def test_graph_rdf_assertions_reify_the_entity_relations(sample_kg: KnowledgeGraph) -> None:
+    relations = " ".join(f"<{RELATION_PROPERTIES[r]}>" for r in RELATIONS)
+    # skos:broader also comes from the names (modifier-head), in the entities graph, without evidence
+    facts = sample_kg.query(
+        f"""SELECT ?g ?s ?p ?o WHERE {{ VALUES ?p {{ {relations} }} GRAPH ?g {{ ?s ?p ?o }}
+            FILTER(?g != <{ENTITIES_GRAPH}>) }}"""
+    )
+    statements = sample_kg.query(
+        f"""SELECT ?g ?s ?p ?o ?paper WHERE {{ VALUES ?p {{ {relations} }}
+           GRAPH ?g {{ ?a a kg:Assertion ; rdf:subject ?s ;
+           rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?paper }} }}"""
+    )
+    reified = {row[:4] for row in statements.rows}
+    assert len(reified) == len(statements.rows) > 100, "two statement nodes for one fact"
+    # Each relation triple has its statement node in the graph of the paper that states it, and back.
+    assert set(facts.rows) == reified
+    assert all(g == paper.replace("/paper/", "/graph/paper/") for g, *_, paper in statements.rows)
 
 
 def test_graph_rdf_assertion_offsets_lie_in_the_paper_text(assertions: list[dict], texts: dict) -> None:
@@ -291,7 +323,7 @@ def test_graph_rdf_role_objects_have_the_role_range(sample_kg: KnowledgeGraph, r
 
 
 def _shapes_sample(sample_kg: KnowledgeGraph, union: Graph) -> Graph:
-    """The papers evaluated on D4RL with their statements, the entities they name and the extractors.
+    """Papers evaluated on D4RL with their statements, the entities they name or relate, the extractors.
 
     Validating the whole sample graph takes pySHACL minutes; this real slice takes seconds.
     """
@@ -301,17 +333,23 @@ def _shapes_sample(sample_kg: KnowledgeGraph, union: Graph) -> Graph:
     for (paper,) in papers:
         node = URIRef(paper)
         nodes.add(node)
-        nodes |= set(union.subjects(PROV.wasDerivedFrom, node))
+        statements = set(union.subjects(PROV.wasDerivedFrom, node))
+        nodes |= statements
+        # the arguments of the paper's relation statements (entity kg:usedFor entity ...)
+        nodes |= {o for s in statements for p in (RDF.subject, RDF.object) for o in union.objects(s, p)}
         nodes |= {o for o in union.objects(node, None) if isinstance(o, URIRef)}
     # ... and the broader entities of those, up the hierarchy, so every reference is typed.
     frontier = set(nodes)
     while frontier:
         frontier = {b for e in frontier for b in union.objects(e, SKOS.broader)} - nodes
         nodes |= frontier
+    # relation edges that leave the slice are cut (their far end would be an untyped reference)
+    relations = set(RELATION_PROPERTIES.values()) - {SKOS.broader}
     data = Graph()
     for node in nodes:
         for triple in union.triples((node, None, None)):
-            data.add(triple)
+            if triple[1] not in relations or triple[2] in nodes:
+                data.add(triple)
     return data
 
 
