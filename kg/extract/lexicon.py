@@ -124,3 +124,22 @@ ADDRESS_VERBS = frozenset(
     address tackle solve study investigate consider focus improve enable facilitate
     """.split()
 )
+
+#: Head nouns that hold a named benchmark rather than name it: "the Atari suite" is Atari.
+CONTAINER_HEADS = frozenset(
+    """
+    suite benchmark benchmarks dataset datasets games environment environments simulator tasks
+    """.split()
+)
+
+
+def container_name(text: str) -> str | None:
+    """The name inside "<Name> suite/benchmark/games/...": "Atari suite" -> "Atari"; else None.
+
+    >>> container_name("DM Control Suite"), container_name("offline benchmarks")
+    ('DM Control', None)
+    """
+    *name, head = text.split()
+    if not name or head.lower() not in CONTAINER_HEADS:
+        return None
+    return " ".join(name) if all(word[:1].isupper() or word[:1].isdigit() for word in name) else None

@@ -13,6 +13,7 @@ from kg.extract.lexicon import (
     AUTHOR_SUBJECTS,
     NAMING_VERBS,
     PROPOSE_VERBS,
+    container_name,
 )
 
 #: Dependency labels that stay inside the object of "we propose ..." (relative clauses do not).
@@ -216,8 +217,8 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         key = span.text.lower()
         if key in proposed:
             roles.append((span, "proposes", ROLE_SCORES["proposes"]))
-        # A paper's own benchmark is also what it reports results on.
-        if is_named and span.label_ == "Dataset":
+        # A paper's own benchmark is also what it reports results on; "the Atari suite" names one.
+        if span.label_ == "Dataset" and (is_named or (span.start >= title_end and container_name(span.text))):
             roles.append((span, "evaluatedOn", ROLE_SCORES["evaluatedOn"]))
         elif is_named and span.label_ == "Method" and key not in proposed:
             roles.append((span, "uses", ROLE_SCORES["uses"]))
