@@ -21,6 +21,7 @@ from kg.graph.rdf import new_dataset
 from kg.store import QueryResult, run_query
 from kg.store.disk import STORE_DIRNAME, StoreReport, find_store, open_store, write_store
 from kg.types import ENTITY_TYPES
+from kg.validate import ValidationReport, validate_store
 from kg.vocab import ENTITY_CLASSES, KG, XSD, bind_prefixes
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,10 @@ class KnowledgeGraph:
         except (SyntaxError, ValueError, OSError) as exc:
             raise InputError(f"{path}: not valid RDF: {' '.join(str(exc).split())[:200]}") from None
         return cls(store)
+
+    def validate(self) -> ValidationReport:
+        """Check the graph against the SHACL shapes of ``ontology/shapes.ttl`` (see :mod:`kg.validate`)."""
+        return validate_store(self.store)
 
     def save(
         self, out_dir: str | os.PathLike[str] = "outputs", *, store: str | os.PathLike[str] | None = None

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from kg.errors import InputError, KgError
+from kg.errors import InputError, KgError, ValidationError
 
 app = typer.Typer(
     name="kg",
@@ -85,6 +85,9 @@ def build(
             progress.update(task, completed=done, total=total)
 
         kg = KnowledgeGraph.build(paths, on_paper=on_paper)
+    validation = kg.validate()
+    if not validation.conforms:
+        raise ValidationError(f"{validation.summary()}; nothing written (see `kg validate`)")
     written = kg.save(out_dir, store=store)
     report = kg.report
     stats = kg.stats()
@@ -161,6 +164,32 @@ def stats(graph: GraphOption = DEFAULT_OUT) -> None:
         out.print(f"{relation:<12} {n}")
     out.print(f"triples   {numbers['triples']}")
     out.print(f"graphs    {numbers['graphs']}")
+
+
+@app.command()
+def validate(
+    graph: Annotated[
+        Path,
+        typer.Argument(
+            help="A built graph: an output folder (its store/, else its kg.nq), "
+            "or a .nq/.trig/.ttl/.nt/.jsonld file."
+        ),
+    ] = DEFAULT_OUT,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="An Oxigraph store folder to validate (instead of GRAPH).")
+    ] = None,
+) -> None:
+    """Check a built graph against the SHACL shapes (ontology/shapes.ttl); exit 1 when it does not conform."""
+    from kg.api import KnowledgeGraph
+
+    report = KnowledgeGraph.load(store or graph).validate()
+    for result in (*report.violations, *report.warnings):
+        prefix = "" if result.severity == "Violation" else f"{result.severity.lower()}: "
+        out.print(f"{prefix}{result}", markup=False, highlight=False)
+    if not report.conforms:
+        err.print(f"kg: {len(report.violations)} violations", markup=False, highlight=False)
+        raise typer.Exit(1)
+    out.print(report.summary(), markup=False, highlight=False)
 
 
 class ReportFormat(StrEnum):

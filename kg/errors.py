@@ -17,3 +17,7 @@ class QueryError(KgError):
 
 class GraphNotFoundError(KgError):
     """No built graph where one was expected."""
+
+
+class ValidationError(KgError):
+    """A built graph does not conform to the SHACL shapes of ``ontology/shapes.ttl``."""
