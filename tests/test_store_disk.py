@@ -66,10 +66,6 @@ def test_store_disk_load_prefers_the_store(sample_outputs: Path, sample_store: P
             KnowledgeGraph.load(path).store.add(ox.Quad(ENTITIES, ENTITIES, ENTITIES, ENTITIES))
 
 
-#: Example queries whose plan makes Oxigraph decode hundreds of thousands of terms from RocksDB.
-SLOW_ON_DISK = {"concepts-with-offline-rl", "edge-evidence"}
-
-
 @pytest.mark.parametrize(
     "name", sorted(p.stem for p in (Path(__file__).parent.parent / "queries").glob("*.rq"))
 )
@@ -77,8 +73,6 @@ def test_store_disk_api_answers_like_the_built_graph(
     sample_kg: KnowledgeGraph, sample_store: Path, name: str
 ) -> None:
     query = (Path(__file__).parent.parent / "queries" / f"{name}.rq").read_text(encoding="utf-8")
-    if name in SLOW_ON_DISK:
-        pytest.skip("takes tens of seconds on the RocksDB store; compared through the server instead")
     on_disk, in_memory = KnowledgeGraph.load(sample_store).query(query), sample_kg.query(query)
     assert on_disk.columns == in_memory.columns
     # ORDER BY need not be total (ties), so compare the rows as multisets.
