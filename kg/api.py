@@ -230,6 +230,9 @@ class KnowledgeGraph:
             """
         )
         frame.insert(2, "type", frame.pop("class").str.removeprefix(str(KG)))
+        # GROUP_CONCAT follows the store's order, which differs between stores: sort the aliases
+        aliases = frame["aliases"]
+        frame["aliases"] = aliases.map(lambda a: " | ".join(sorted(a.split(" | "))) if isinstance(a, str) else a)
         return frame
 
     def find(self, label: str) -> list[str]:
