@@ -52,6 +52,11 @@ class BuildReport:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
+def _sorted_aliases(aliases: object) -> object:
+    """``"b | a"`` -> ``"a | b"``; a missing value (no aliases) stays missing."""
+    return " | ".join(sorted(aliases.split(" | "))) if isinstance(aliases, str) else aliases
+
+
 class KnowledgeGraph:
     """A knowledge graph of papers and what they propose, use, evaluate on and address.
 
@@ -231,8 +236,7 @@ class KnowledgeGraph:
         )
         frame.insert(2, "type", frame.pop("class").str.removeprefix(str(KG)))
         # GROUP_CONCAT follows the store's order, which differs between stores: sort the aliases
-        aliases = frame["aliases"]
-        frame["aliases"] = aliases.map(lambda a: " | ".join(sorted(a.split(" | "))) if isinstance(a, str) else a)
+        frame["aliases"] = frame["aliases"].map(_sorted_aliases)
         return frame
 
     def find(self, label: str) -> list[str]:
