@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,8 @@ from kg.extract.relations import (
     n_features,
     pair_features,
 )
-from kg.types import RELATIONS
+from kg.link.merge import link
+from kg.types import RELATIONS, RelationMention
 from kg.vocab import RELATION_PROPERTIES
 
 SCIERC = Path(__file__).resolve().parents[2] / "shared" / "data" / "scierc"
@@ -145,3 +147,27 @@ def test_relations_of_method_query(sample_kg):
         str(m).lower() in str(s).lower() for m, s in zip(rows["method"], rows["sentence"], strict=True)
     )
     assert named >= len(rows) * 0.8
+
+
+def test_relations_link_symmetric_once_and_evaluates_only_from_a_metric(extraction):
+    ex = extraction("Behavior Contrastive Learning for Unsupervised Skill Discovery")
+    by_label: dict[str, list] = {}
+    for m in ex.mentions:
+        by_label.setdefault(m.label, []).append(m)
+    method, task = by_label["Method"][0], by_label["Task"][0]
+
+    def relation(head, predicate, tail):
+        return RelationMention(head, tail, predicate, head.sentence, 0.9, "kg-rules/relations")
+
+    crafted = replace(
+        ex,
+        relations=(
+            relation(method, "conjunctionWith", task),
+            relation(task, "conjunctionWith", method),  # the same symmetric fact, the other way
+            relation(method, "evaluates", task),  # a Method does not evaluate: dropped
+        ),
+    )
+    facts = {
+        (a.subject, a.predicate, a.object) for a in link([crafted]).assertions if a.predicate in RELATIONS
+    }
+    assert [p for _, p, _ in facts] == ["conjunctionWith"]

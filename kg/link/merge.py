@@ -24,6 +24,9 @@ from kg.types import (
     RelationMention,
 )
 
+#: The entity type a relation's subject must have after merging (the domains in ontology/kg.ttl):
+#: SciERC's EVALUATE-FOR also starts at datasets and generic terms; only a metric evaluates.
+_RELATION_DOMAIN = {"evaluates": "Metric"}
 #: When votes tie, the more specific type wins.
 _TYPE_PRIORITY = {name: i for i, name in enumerate(("Dataset", "Method", "Task", "Metric", "Concept"))}
 #: Roles that say more than "mentions"; a proposed entity is not also "used" by the same paper.
@@ -178,9 +181,13 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
     ) + tuple(
         Assertion(subject=head, predicate=pred, object=tail, provenance=_ranked(prov))
         for (_, head, pred, tail), prov in relation_facts.items()
-        if head in by_entity_key and tail in by_entity_key
+        if head in by_entity_key and tail in by_entity_key and _in_domain(pred, by_entity_key[head])
     )
     return LinkedCorpus(entities=entities, assertions=assertions)
+
+
+def _in_domain(predicate: str, subject: Entity) -> bool:
+    return _RELATION_DOMAIN.get(predicate, subject.type) == subject.type
 
 
 def _ranked(provenance: list[Provenance]) -> tuple[Provenance, ...]:
