@@ -300,10 +300,12 @@ def test_explorer_browser_hostile_titles_render_literally(browser, hostile_page,
     page.close()
 
 
-def test_explorer_browser_screenshot(explorer, core):
+def test_explorer_browser_screenshot(explorer):
+    """D4RL found by search, shown with the papers evaluated on it and their neighbours."""
     explorer.search("D4RL")
     explorer.page.keyboard.press("Enter")
-    explorer.page.wait_for_timeout(800)  # the focus animation
+    explorer.page.locator("#kg-details button", has_text="depth 2").click()
+    explorer.wait_for_layout()
     SCREENSHOT.parent.mkdir(exist_ok=True)
     explorer.page.screenshot(path=SCREENSHOT)
     png = SCREENSHOT.read_bytes()

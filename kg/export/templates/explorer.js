@@ -644,11 +644,12 @@
     if (!info.has(id)) return;
     reveal(id);
     network.selectNodes([id]);
+    showNode(id);
+    // a big graph (edges hidden while the view moves) jumps: each animation frame redraws it all
     network.focus(id, {
       scale: Math.max(1, network.getScale()),
-      animation: { duration: 400, easingFunction: "easeInOutQuad" },
+      animation: raw.options.interaction.hideEdgesOnZoom ? false : { duration: 400, easingFunction: "easeInOutQuad" },
     });
-    showNode(id);
   }
 
   // -- search: labels, aliases and paper titles, with suggestions --------------------------
