@@ -359,6 +359,6 @@ def test_graph_rdf_sample_conforms_to_shapes(sample_kg: KnowledgeGraph, union: G
 
     data = _shapes_sample(sample_kg, union)
     conforms, _report, text = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), inference="none", allow_warnings=True
+        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none", allow_warnings=True
     )
     assert conforms, text[:2000]
