@@ -10,6 +10,8 @@ import json
 import logging
 import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -547,3 +549,34 @@ def test_html_write_creates_parent_directories(tmp_path):
 def test_html_render_is_deterministic():
     G = realistic_graph()
     assert render_explorer(G) == render_explorer(G)
+
+
+# -- kg explore ---------------------------------------------------------------------------
+
+
+def explore(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "kg.cli", "explore", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_html_explore_unknown_focus_is_one_line_error(sample_outputs, tmp_path):
+    done = explore("--graph", sample_outputs, "--focus", "no such method", "-o", "x.html", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "kg: error: no node is called 'no such method'; search for it with kg query"
+    ]
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_html_explore_max_nodes_warns_and_keeps_best_connected(sample_outputs, tmp_path):
+    done = explore("--graph", sample_outputs, "--max-nodes", "50", "-o", "top.html", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-500:]
+    warning, wrote = done.stderr.splitlines()
+    assert warning.startswith("kg: warning: the graph has ") and "shows the 50 of highest degree" in warning
+    assert wrote.startswith("kg: wrote top.html")
+    page = Page((tmp_path / "top.html").read_text(encoding="utf-8"))
+    data = page.data()
+    assert len(data["nodes"]) == 50 and data["meta"]["truncated"] is True
+    degrees = sorted((n["kg"]["degree"] for n in data["nodes"]), reverse=True)
+    assert degrees[0] > degrees[-1]
+    assert "Partial view" in page.text["kg-stats"]
