@@ -6,6 +6,7 @@
   "use strict";
 
   const timings = { script: performance.now() };
+  const numbers = new Intl.NumberFormat("en-US");
   const EVIDENCE_SHOWN = 3; // sentences per link before "more"
   const ITEMS_SHOWN = 25; // links per group before "show all"
   const SUGGESTIONS = 12;
@@ -26,20 +27,28 @@
 
   for (const node of raw.nodes) {
     info.set(node.id, node.kg);
-    delete node.kg;
     outgoing.set(node.id, []);
     incoming.set(node.id, []);
     neighbours.set(node.id, new Set());
     home.set(node.id, { x: node.x, y: node.y });
   }
-  for (const node of raw.nodes) node.title = nodeTooltip(node.id);
+  // vis-network items: new objects of one shape (deleting a key would slow every later read)
+  const nodeItems = raw.nodes.map((node) => ({
+    id: node.id, group: node.group, label: node.label, size: node.size, x: node.x, y: node.y,
+    title: nodeTooltip(node.id),
+  }));
+  const edgeItems = [];
   let maxWeight = 1;
   for (const edge of raw.edges) {
     const data = Object.assign({ from: edge.from, to: edge.to }, edge.kg);
     edgeInfo.set(edge.id, data);
-    delete edge.kg;
-    edge.title = relationName(data.relation) + "\n" + nodeName(edge.from) + " → " + nodeName(edge.to) +
-      (data.weight > 1 ? "\nsupported by " + plural(data.weight, "paper") : "");
+    const item = {
+      id: edge.id, from: edge.from, to: edge.to, width: edge.width,
+      title: relationName(data.relation) + "\n" + nodeName(edge.from) + " → " + nodeName(edge.to) +
+        (data.weight > 1 ? "\nsupported by " + plural(data.weight, "paper") : ""),
+    };
+    if (edge.smooth) item.smooth = edge.smooth;
+    edgeItems.push(item);
     outgoing.get(edge.from).push(edge.id);
     incoming.get(edge.to).push(edge.id);
     neighbours.get(edge.from).add(edge.to);
@@ -86,8 +95,8 @@
     for (const id of info.keys()) if (nodePasses(id)) visible.add(id);
   }
 
-  const nodes = new vis.DataSet(raw.nodes);
-  const edges = new vis.DataSet(raw.edges);
+  const nodes = new vis.DataSet(nodeItems);
+  const edges = new vis.DataSet(edgeItems);
   computeVisible();
   const nodeView = new vis.DataView(nodes, { filter: (item) => visible.has(item.id) });
   const edgeView = new vis.DataView(edges, { filter: (item) => edgePasses(item.id) });
@@ -418,7 +427,7 @@
   }
 
   function plural(n, word) {
-    return n.toLocaleString("en-US") + " " + word + (n === 1 ? "" : "s");
+    return numbers.format(n) + " " + word + (n === 1 ? "" : "s");
   }
 
   function terms(id) {
