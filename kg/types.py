@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 ENTITY_TYPES: tuple[str, ...] = ("Method", "Dataset", "Task", "Metric", "Concept")
 
 #: Paper-level roles: what a paper does with an entity (``kg:proposes`` ...).
-ROLES: tuple[str, ...] = ("proposes", "uses", "evaluatedOn", "addresses", "mentions")
+ROLES: tuple[str, ...] = ("proposes", "uses", "evaluatedOn", "addresses", "outperforms", "mentions")
 
 #: Relations between entities (``kg:usedFor`` ...; ``broader`` is ``skos:broader``), from SciERC's labels.
 RELATIONS: tuple[str, ...] = (

@@ -78,6 +78,8 @@ class KG(DefinedNamespace):
     evaluationOf: URIRef
     addresses: URIRef
     addressedBy: URIRef
+    outperforms: URIRef  # a baseline the paper's method beats (a kind of uses)
+    outperformedBy: URIRef
 
     # Relations between entities
     usedFor: URIRef

@@ -199,3 +199,27 @@ def test_roles_background_term_in_the_proposal_is_not_proposed(extraction):
     ex = extraction("Guided Data Augmentation for")
     assert {"Guided Data Augmentation", "GuDA"} <= role_texts(ex, "proposes")
     assert not {"DA", "data augmentation"} & role_texts(ex, "proposes")
+
+
+@pytest.mark.parametrize(
+    ("title_start", "beaten"),
+    [
+        (
+            "Pairwise Proximal Policy Optimization",
+            {"PPO"},
+        ),  # "P3O outperforms PPO in the KL-Reward trade-off"
+        ("SALMON", {"LLaMA-2-Chat-70b"}),  # "surpasses ... several AI systems, including LLaMA-2-Chat-70b"
+    ],
+)
+def test_roles_baseline_the_paper_beats_is_outperformed_and_used(extraction, title_start, beaten):
+    ex = extraction(title_start)
+    assert role_texts(ex, "outperforms") == beaten
+    assert beaten <= role_texts(ex, "uses")
+
+
+def test_roles_outperforming_where_or_a_paradigm_is_not_a_baseline(extraction):
+    """ "Our algorithm outperforms multiple baselines ... on ... (Room-2-Room)": a place, not a rival."""
+    assert (
+        role_texts(extraction("Inverse Reinforcement Learning with Natural Language Goals"), "outperforms")
+        == set()
+    )

@@ -125,6 +125,13 @@ ADDRESS_VERBS = frozenset(
     """.split()
 )
 
+#: Verbs with which a paper reports beating a baseline: "P3O outperforms PPO".
+OUTPERFORM_VERBS = frozenset(
+    """
+    outperform surpass beat exceed outmatch
+    """.split()
+)
+
 #: Head nouns that hold a named benchmark rather than name it: "the Atari suite" is Atari.
 CONTAINER_HEADS = frozenset(
     """

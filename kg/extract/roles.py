@@ -12,6 +12,7 @@ from kg.extract.lexicon import (
     ADDRESS_VERBS,
     AUTHOR_SUBJECTS,
     NAMING_VERBS,
+    OUTPERFORM_VERBS,
     PROPOSE_VERBS,
     container_name,
 )
@@ -44,7 +45,7 @@ _NAME_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "det", "poss", "np
 #: Adverbs that make "called X" a common usage rather than the authors' naming.
 _HABITUAL = frozenset({"often", "usually", "commonly", "sometimes", "typically", "generally", "also", "so"})
 
-ROLE_SCORES = {"proposes": 0.85, "evaluatedOn": 0.7, "uses": 0.6, "addresses": 0.6}
+ROLE_SCORES = {"proposes": 0.85, "evaluatedOn": 0.7, "uses": 0.6, "addresses": 0.6, "outperforms": 0.6}
 
 
 def _object_tokens(head: Token) -> set[int]:
@@ -140,6 +141,37 @@ def _name_tokens(head: Token) -> set[int]:
     return keep
 
 
+def _outperformed(doc: Doc, own: set[int]) -> set[int]:
+    """Token indices inside what the paper's own method beats: "P3O outperforms PPO", "our
+    approach surpasses ...", "we show that X outperforms ..."; ``own`` holds its proposals' tokens."""
+    inside: set[int] = set()
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in OUTPERFORM_VERBS:
+            continue
+        clause = tok  # "..., outperforming X": the subject is the main clause's
+        while clause.dep_ in {"advcl", "conj", "xcomp", "acl"} and not _subjects(clause):
+            clause = clause.head
+        if any(t.i in own or t.lower_ in {"we", "our", "ours"} for s in _subjects(clause) for t in s.subtree):
+            for child in tok.children:
+                if child.dep_ == "dobj":
+                    inside |= _beaten_tokens(child)
+    return inside
+
+
+def _beaten_tokens(head: Token) -> set[int]:
+    """The object of "outperforms ...", without where or how ("... on Room-2-Room", "in the trade-off")."""
+    keep = {head.i}
+    for child in head.children:
+        where_or_how = child.dep_ == "prep" and child.lower_ not in {"of", "like", "as", "including"}
+        if not where_or_how and child.dep_ != "relcl":
+            keep |= _beaten_tokens(child)
+    return keep
+
+
+def _subjects(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+
+
 def _addressed(doc: Doc) -> set[int]:
     """Token indices inside the objects of "we address/tackle/study ..." and of title "for X"."""
     inside: set[int] = set()
@@ -212,6 +244,8 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             proposed |= {long_form.text.lower(), short_form.text.lower()}
 
     addressed = _addressed(doc)
+    own = {t.i for span in group if span.text.lower() in proposed for t in span}
+    beaten = _outperformed(doc, own)
     roles: list[tuple[Span, str, float]] = []
     for span, is_named in zip(group, named, strict=True):
         key = span.text.lower()
@@ -222,6 +256,8 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             roles.append((span, "evaluatedOn", ROLE_SCORES["evaluatedOn"]))
         elif is_named and span.label_ == "Method" and key not in proposed:
             roles.append((span, "uses", ROLE_SCORES["uses"]))
+            if any(t.i in beaten for t in span) and key not in common:  # a beaten baseline is used too
+                roles.append((span, "outperforms", ROLE_SCORES["outperforms"]))
         if span.label_ == "Task" and any(t.i in addressed for t in span):
             roles.append((span, "addresses", ROLE_SCORES["addresses"]))
     return roles
