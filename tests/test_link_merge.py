@@ -78,6 +78,22 @@ def test_merge_acronym_with_two_long_forms_stays_two_entities(ppo_two_ways):
         assert {entity.label, *entity.aliases} == {"PPO", long}
 
 
+def test_merge_ambiguous_acronym_is_an_altlabel_of_both_entities_in_rdf(ppo_two_ways):
+    from kg.graph.rdf import build_dataset
+    from kg.link.iri import entity_iri
+    from kg.vocab import SKOS
+
+    ds = build_dataset([ex.paper for ex in ppo_two_ways], link(ppo_two_ways))
+    for key, long in [
+        ("proximalpolicyoptimization", "proximal policy optimization"),
+        ("pairwisepreferenceoptimization", "pairwise preference optimization"),
+    ]:
+        node = entity_iri(key)
+        assert [str(label) for label in ds.objects(node, SKOS.prefLabel)] in (["PPO"], [long])
+        labels = {str(label) for p in (SKOS.prefLabel, SKOS.altLabel) for label in ds.objects(node, p)}
+        assert labels == {"PPO", long}
+
+
 def test_merge_bare_ambiguous_acronym_gets_neither_long_form(ppo_two_ways):
     entities = by_key(link(ppo_two_ways))
     (bare,) = [e for e in entities.values() if "c" in e.papers]

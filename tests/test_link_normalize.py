@@ -48,6 +48,15 @@ def test_normalize_different_names_differ(a, b):
     assert canonical_key(a) != canonical_key(b)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="keys are case-folded, so the name BEHAVIOR (a benchmark) meets the common plural 'behaviors' "
+    "and the sample graph merges them into one Dataset entity",
+)
+def test_normalize_capitalised_name_differs_from_common_word():
+    assert canonical_key("BEHAVIOR") != canonical_key("behaviors")
+
+
 @pytest.mark.parametrize(
     ("word", "expected"),
     [
