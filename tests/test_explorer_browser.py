@@ -227,9 +227,13 @@ def test_explorer_browser_paper_panel_highlights_mentions(explorer, core):
 def test_explorer_browser_ego_network_by_double_click_and_button(explorer, core):
     (d4rl,) = find_nodes(core, "D4RL")
     explorer.js("(id) => kgExplorer.select(id)", d4rl)
-    explorer.page.wait_for_timeout(600)  # the focus animation
+    # zoomed in on it, so that no neighbour overlaps the point clicked
+    explorer.js(
+        "(id) => kgExplorer.network.moveTo({ position: kgExplorer.network.getPosition(id), scale: 4 })", d4rl
+    )
     box = explorer.page.locator("#kg-network canvas").bounding_box()
     at = explorer.js("(id) => kgExplorer.network.canvasToDOM(kgExplorer.network.getPosition(id))", d4rl)
+    assert explorer.js("(at) => kgExplorer.network.getNodeAt(at)", at) == d4rl
     explorer.page.mouse.dblclick(box["x"] + at["x"], box["y"] + at["y"])
     explorer.wait_for_layout()
     assert explorer.drawn_nodes() == {str(n) for n in ego_graph(core, d4rl, 1)}
