@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pandas as pd
@@ -23,6 +24,9 @@ from kg.store.disk import STORE_DIRNAME, StoreReport, find_store, open_store, wr
 from kg.types import ENTITY_TYPES
 from kg.validate import ValidationReport, validate_store
 from kg.vocab import ENTITY_CLASSES, KG, XSD, bind_prefixes
+
+if TYPE_CHECKING:
+    from kg.infer import InferenceReport
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +148,13 @@ class KnowledgeGraph:
         except (SyntaxError, ValueError, OSError) as exc:
             raise InputError(f"{path}: not valid RDF: {' '.join(str(exc).split())[:200]}") from None
         return cls(store)
+
+    def infer(self, regime: str) -> InferenceReport:
+        """Add the RDFS or OWL-RL entailments as the named graph ``kgid:graph/inferred`` (:mod:`kg.infer`)."""
+        from kg.infer import infer
+
+        self._nx = None
+        return infer(self.store, regime)
 
     def validate(self) -> ValidationReport:
         """Check the graph against the SHACL shapes of ``ontology/shapes.ttl`` (see :mod:`kg.validate`)."""

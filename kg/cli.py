@@ -33,6 +33,11 @@ DEFAULT_OUT = Path("outputs")
 QUERIES_DIR = Path("queries")
 
 
+class Inference(StrEnum):
+    rdfs = "rdfs"
+    owlrl = "owlrl"
+
+
 class Format(StrEnum):
     table = "table"
     csv = "csv"
@@ -73,6 +78,10 @@ def build(
     store: Annotated[
         Path | None, typer.Option("--store", help="Where to write the Oxigraph store (default: OUT/store).")
     ] = None,
+    infer: Annotated[
+        Inference | None,
+        typer.Option("--infer", help="Also materialise RDFS or OWL-RL entailments (kgid:graph/inferred)."),
+    ] = None,
 ) -> None:
     """Read papers, extract entities and roles, build the graph and write every output."""
     from kg.api import KnowledgeGraph
@@ -88,6 +97,12 @@ def build(
     validation = kg.validate()
     if not validation.conforms:
         raise ValidationError(f"{validation.summary()}; nothing written (see `kg validate`)")
+    if infer is not None:
+        inferred = kg.infer(infer.value)
+        out.print(
+            f"inferred {inferred.inferred_triples} triples ({inferred.regime}, "
+            f"from {inferred.input_triples}) in {inferred.seconds:.1f} s"
+        )
     written = kg.save(out_dir, store=store)
     report = kg.report
     stats = kg.stats()

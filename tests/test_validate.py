@@ -129,6 +129,6 @@ def test_cli_build_fails_loudly_on_violations(
         main()
     assert done.value.code == 2
     message = capsys.readouterr().err.strip()
-    assert message.startswith("kg: error: 2 SHACL violations, e.g. kgid:paper/"), message
+    assert message.startswith("kg: error: 2 SHACL violations, e.g. <https://w3id.org/kg/id/paper/"), message
     assert "dcterms:title" in message and message.endswith("nothing written (see `kg validate`)")
     assert not out.exists()
