@@ -152,8 +152,5 @@ class Assertion:
     predicate: str  # one of ROLES or RELATIONS
     object: str  # an entity key
     provenance: tuple[Provenance, ...] = field(default_factory=tuple)
-
-    @property
-    def support(self) -> int:
-        """Number of distinct papers that support this assertion."""
-        return len({p.paper_id for p in self.provenance})
+    #: Distinct papers asserting the same (subject, predicate, object), counted once by link().
+    support: int = 1

@@ -133,6 +133,7 @@ def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
     graph.add((node, PROV.wasDerivedFrom, paper))
     graph.add((node, PROV.wasAttributedTo, extractor))
     graph.add((node, KG.confidence, Literal(best.score, datatype=XSD.double)))
+    graph.add((node, KG.support, Literal(assertion.support, datatype=XSD.integer)))
     graph.add((node, KG.evidence, Literal(best.sentence)))
     graph.add((node, KG.startOffset, Literal(best.start, datatype=XSD.integer)))
     graph.add((node, KG.endOffset, Literal(best.end, datatype=XSD.integer)))

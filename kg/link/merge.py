@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from kg.extract.identity import EXTRACTOR_VERSION
+from kg.extract.lexicon import container_name
 from kg.link.normalize import canonical_key, clean_surface
 from kg.types import (
     ENTITY_TYPES,
@@ -29,8 +30,8 @@ from kg.types import (
 _RELATION_DOMAIN = {"evaluates": "Metric"}
 #: When votes tie, the more specific type wins.
 _TYPE_PRIORITY = {name: i for i, name in enumerate(("Dataset", "Method", "Task", "Metric", "Concept"))}
-#: Roles that say more than "mentions"; a proposed entity is not also "used" by the same paper.
-_EXCLUSIVE_WITH_PROPOSES = frozenset({"uses"})
+#: Roles that say more than "mentions"; a proposed entity is not also "used" (or beaten) by the same paper.
+_EXCLUSIVE_WITH_PROPOSES = frozenset({"uses", "outperforms"})
 #: The entity type a role's object must have after merging (the ranges in ontology/kg.ttl).
 _ROLE_RANGE = {"evaluatedOn": "Dataset", "addresses": "Task"}
 
@@ -51,6 +52,7 @@ class AcronymResolver:
     """Maps an acronym's key to the key of its long form, per paper and corpus-wide."""
 
     def __init__(self, extractions: Sequence[PaperExtraction]) -> None:
+        self.titles = {ex.paper.id: ex.paper.title for ex in extractions}
         self.local: dict[str, dict[str, str]] = defaultdict(dict)
         corpus: dict[str, Counter[str]] = defaultdict(Counter)
         for ex in extractions:
@@ -68,8 +70,15 @@ class AcronymResolver:
             if n == total or (total >= 3 and n / total >= DOMINANT_SHARE):
                 self.corpus[short] = best
 
+    def container(self, mention: Mention) -> str | None:
+        """The benchmark named by a Dataset mention "<Name> suite/games/..." outside the title
+        (where every word is capitalised): "the Atari suite" is the entity Atari."""
+        if mention.label != "Dataset" or mention.sentence == self.titles.get(mention.paper_id):
+            return None
+        return container_name(mention.text)
+
     def key(self, mention: Mention) -> str:
-        key = canonical_key(mention.text)
+        key = canonical_key(self.container(mention) or mention.text)
         local = self.local.get(mention.paper_id, {})
         return local.get(key) or self.corpus.get(key, key)
 
@@ -100,8 +109,9 @@ def _relation_provenance(relation: RelationMention) -> Provenance:
     )
 
 
-def _entity(key: str, mentions: list[Mention]) -> Entity:
-    """One entity from its mentions: type by score-weighted vote, label by frequency."""
+def _entity(key: str, mentions: list[Mention], names: Iterable[str] = ()) -> Entity:
+    """One entity from its mentions: type by score-weighted vote, label by frequency; ``names``
+    (the bare names of "<Name> suite" mentions) become aliases too."""
     votes: Counter[str] = Counter()
     for m in mentions:
         votes[m.label] += m.score
@@ -116,6 +126,10 @@ def _entity(key: str, mentions: list[Mention]) -> Entity:
         if surface.casefold() not in seen:
             seen.add(surface.casefold())
             aliases.append(surface)
+    for name in sorted(names):
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            aliases.append(name)
     papers = tuple(sorted({m.paper_id for m in mentions}))
     return Entity(key=key, label=label, type=etype, aliases=tuple(aliases), papers=papers)
 
@@ -154,7 +168,10 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
                     _relation_provenance(relation)
                 )
 
-    entities = [_entity(key, mentions) for key, mentions in sorted(by_key.items())]
+    entities = [
+        _entity(key, mentions, {name for m in mentions if (name := resolver.container(m))})
+        for key, mentions in sorted(by_key.items())
+    ]
     by_entity_key = {e.key: e for e in entities}
     entities = tuple(
         replace(e, broader=broader) if (broader := _broader(e, by_entity_key, resolver)) else e
@@ -183,7 +200,20 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
         for (_, head, pred, tail), prov in relation_facts.items()
         if head in by_entity_key and tail in by_entity_key and _in_domain(pred, by_entity_key[head])
     )
-    return LinkedCorpus(entities=entities, assertions=assertions)
+    return LinkedCorpus(entities=entities, assertions=_with_support(assertions))
+
+
+def _with_support(assertions: Iterable[Assertion]) -> tuple[Assertion, ...]:
+    """Each assertion with the number of distinct papers that assert its (subject, predicate, object).
+
+    A relation edge stated in two papers is two assertions (one evidence node in each paper's
+    graph), both with support 2; a paper's role has support 1.
+    """
+    assertions = tuple(assertions)
+    papers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for a in assertions:
+        papers[(a.subject, a.predicate, a.object)].update(p.paper_id for p in a.provenance)
+    return tuple(replace(a, support=len(papers[(a.subject, a.predicate, a.object)])) for a in assertions)
 
 
 def _in_domain(predicate: str, subject: Entity) -> bool:
