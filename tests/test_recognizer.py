@@ -33,7 +33,8 @@ def test_recognizer_finds_method_and_task_in_a_sample_abstract(sample_paper):
     paper = sample_paper("Language Representations Can be What Recommenders Need")
     doc = default_pipeline()(paper.text)
     own = {(span.text, span.label_) for span in doc.spans["kg_scierc"]}
-    assert ("collaborative filtering (CF) models", "Method") in own
+    # (not "collaborative filtering (CF) models": at p 0.51 the int8 batch composition decides it)
+    assert ("leading ID-based CF models", "Method") in own
     assert ("natural language processing", "Task") in own
     group = doc.spans["kg_mentions"]
     by_model = {span.label_ for span, r in zip(group, group.attrs["rules"], strict=True) if r == "model"}
