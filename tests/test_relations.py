@@ -118,8 +118,8 @@ def test_relations_generic_arguments_never_become_relations(extraction):
 def test_relations_become_entity_edges_with_evidence(sample_kg):
     rows = sample_kg.sparql(
         """SELECT ?head ?p ?tail ?g ?paper ?sentence ?confidence ?start ?end ?extractor WHERE {
-             GRAPH ?g { ?head ?p ?tail .
-                        ?a a kg:Assertion ; rdf:subject ?head ; rdf:predicate ?p ; rdf:object ?tail ;
+             ?head ?p ?tail .
+             GRAPH ?g { ?a a kg:Assertion ; rdf:subject ?head ; rdf:predicate ?p ; rdf:object ?tail ;
                            prov:wasDerivedFrom ?paper ; kg:evidence ?sentence ; kg:confidence ?confidence ;
                            kg:startOffset ?start ; kg:endOffset ?end ; prov:wasAttributedTo ?agent . }
              ?agent rdfs:label ?extractor .

@@ -111,7 +111,11 @@ def add_paper(ds: Dataset, paper: Paper) -> URIRef:
 
 def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
     """``paper role entity`` or ``entity relation entity``, plus its statement node carrying the
-    best evidence, in the graph of the paper that states it."""
+    best evidence, in the graph of the paper that states it.
+
+    An entity–entity edge may be stated by several papers; the edge itself is written once, in the
+    entities graph, because Oxigraph's union default graph would count it once per paper graph.
+    """
     best = assertion.provenance[0]
     paper = paper_iri(best.paper_id)
     graph = ds.graph(paper_graph_iri(best.paper_id))
@@ -119,12 +123,14 @@ def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
         subject = paper_iri(assertion.subject)
         predicate = ROLE_PROPERTIES[assertion.predicate]
         node = assertion_iri(assertion.subject, assertion.predicate, assertion.object)
+        edge_graph = graph
     else:
         subject = entity_iri(assertion.subject)
         predicate = RELATION_PROPERTIES[assertion.predicate]
         node = assertion_iri(best.paper_id, assertion.predicate, assertion.object, subject=assertion.subject)
+        edge_graph = ds.graph(ENTITIES_GRAPH)
     obj = entity_iri(assertion.object)
-    graph.add((subject, predicate, obj))
+    edge_graph.add((subject, predicate, obj))
     extractor = extractor_iri(best.extractor, best.version)
     graph.add((node, RDF.type, KG.Assertion))
     graph.add((node, RDF.subject, subject))
