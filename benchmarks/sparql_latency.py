@@ -40,16 +40,16 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 
 from kg.store.disk import write_store
+from kg.validate import rdflib_term
 from kg.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 KGID = "https://w3id.org/kg/id/"
 ONTOLOGY_GRAPH = ox.NamedNode(KGID + "graph/ontology")
 PREFIX_IRIS = {name: str(ns) for name, ns in PREFIXES.items()}
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def replicate(sample: ox.Store, target_triples: int) -> tuple[list[ox.Quad], int]:
@@ -81,28 +81,22 @@ def to_rdflib(store: ox.Store, kind: str) -> Graph:
     """The quads of ``store`` in memory in rdflib: a Dataset of the same named graphs whose default
     graph is their union (``kind="dataset"``), or a plain Graph of that union (``kind="graph"``)."""
 
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return BNode(t.value)
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        if t.datatype.value == XSD_STRING:
-            return Literal(t.value)
-        return Literal(t.value, datatype=URIRef(t.datatype.value))
-
     graph = Dataset(default_union=True) if kind == "dataset" else Graph()
     for name, ns in PREFIXES.items():
         graph.bind(name, ns)
     if kind == "dataset":
         graph.addN(
-            (term(q.subject), term(q.predicate), term(q.object), graph.graph(term(q.graph_name)))
+            (
+                rdflib_term(q.subject),
+                rdflib_term(q.predicate),
+                rdflib_term(q.object),
+                graph.graph(rdflib_term(q.graph_name)),
+            )
             for q in store
         )
     else:
         for quad in store:
-            graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+            graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
     return graph
 
 

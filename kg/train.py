@@ -31,6 +31,7 @@ import numpy as np
 from kg.evaluate import SCIERC_LABELS, GoldDocument, error_breakdown, read_scierc, score_entities
 from kg.extract.model import DEFAULT_MODEL, SpanHead, candidate_spans, decode, load, word_pieces
 from kg.io import atomic_open, atomic_path, write_text
+from kg.optim import Adam
 
 # torch only for fine-tuning the encoder; data preparation and --head-only run without it
 try:
@@ -428,26 +429,6 @@ def sentence_spans(sent: Sentence, max_width: int) -> tuple[np.ndarray, np.ndarr
     return starts, ends, labels
 
 
-class _Adam:
-    """Adam with decoupled weight decay (as torch's AdamW) over a dict of NumPy arrays."""
-
-    def __init__(self, params: dict[str, np.ndarray], lr: float, weight_decay: float) -> None:
-        self.params, self.lr, self.weight_decay = params, lr, weight_decay
-        self.m = {k: np.zeros_like(v) for k, v in params.items()}
-        self.v = {k: np.zeros_like(v) for k, v in params.items()}
-        self.t = 0
-
-    def step(self, grads: dict[str, np.ndarray], beta1: float = 0.9, beta2: float = 0.999) -> None:
-        self.t += 1
-        for k, g in grads.items():
-            self.m[k] = beta1 * self.m[k] + (1 - beta1) * g
-            self.v[k] = beta2 * self.v[k] + (1 - beta2) * g * g
-            m_hat = self.m[k] / (1 - beta1**self.t)
-            v_hat = self.v[k] / (1 - beta2**self.t)
-            self.params[k] *= 1 - self.lr * self.weight_decay
-            self.params[k] -= self.lr * m_hat / (np.sqrt(v_hat) + 1e-8)
-
-
 def _head_step(head: SpanHead, states, spans, batch: Sequence[int]) -> tuple[float, dict[str, np.ndarray]]:
     """Cross-entropy (summed over spans, averaged over sentences) of a batch and its gradients."""
     starts = [spans[i][0] for i in batch]
@@ -499,7 +480,7 @@ def train_head(
         "out_w": rng.uniform(-1, 1, (hidden, 1 + len(SCIERC_LABELS))).astype(np.float32) / math.sqrt(hidden),
         "out_b": np.zeros(1 + len(SCIERC_LABELS), dtype=np.float32),
     }
-    adam = _Adam(params, config.lr_head, config.weight_decay)
+    adam = Adam(params, config.lr_head, config.weight_decay)
     best: dict = {"f1": -1.0}
     best_head, losses = None, []
     for epoch in range(config.epochs):

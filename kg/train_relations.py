@@ -23,6 +23,7 @@ import numpy as np
 from kg.evaluate import RELATION_LABELS, GoldDocument, read_scierc
 from kg.extract.model import SpanRecognizer, WordStates, load
 from kg.extract.relations import Pair, RelationHead, pair_features
+from kg.optim import Adam
 
 
 @dataclass
@@ -111,26 +112,6 @@ def micro_f1(head: RelationHead, dev: PairSet) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
-class _Adam:
-    """Adam with decoupled weight decay over a dict of NumPy arrays."""
-
-    def __init__(self, params: dict[str, np.ndarray], lr: float, weight_decay: float) -> None:
-        self.params, self.lr, self.weight_decay = params, lr, weight_decay
-        self.m = {k: np.zeros_like(v) for k, v in params.items()}
-        self.v = {k: np.zeros_like(v) for k, v in params.items()}
-        self.t = 0
-
-    def step(self, grads: dict[str, np.ndarray]) -> None:
-        self.t += 1
-        for k, g in grads.items():
-            self.m[k] = 0.9 * self.m[k] + 0.1 * g
-            self.v[k] = 0.999 * self.v[k] + 0.001 * g * g
-            m_hat = self.m[k] / (1 - 0.9**self.t)
-            v_hat = self.v[k] / (1 - 0.999**self.t)
-            decay = self.weight_decay * self.params[k] if k.startswith("w") else 0.0
-            self.params[k] -= self.lr * (m_hat / (np.sqrt(v_hat) + 1e-8) + decay)
-
-
 def train(
     train_set: PairSet, dev_set: PairSet, config: RelationConfig, log=print
 ) -> tuple[RelationHead, dict]:
@@ -149,7 +130,7 @@ def train(
     }
     if not config.hidden:
         params["w1"] = np.zeros((0, 0), dtype=np.float32)
-    optimizer = _Adam(params, config.lr, config.weight_decay)
+    optimizer = Adam(params, config.lr, config.weight_decay, decayed=lambda name: name.startswith("w"))
     best: tuple[float, RelationHead | None, dict] = (-1.0, None, {})
     for epoch in range(1, config.epochs + 1):
         order = rng.permutation(len(x_all))

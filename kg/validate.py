@@ -54,7 +54,8 @@ class ValidationReport:
         return f"{len(self.violations)} SHACL violations, e.g. {shown}{more}"
 
 
-def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term of an Oxigraph term; ``xsd:string`` literals become plain, as rdflib parses them."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -76,7 +77,7 @@ def memory_graph(store: ox.Store) -> Graph:
     def convert(term) -> Node:
         node = terms.get(term)
         if node is None:
-            node = terms[term] = _rdflib_term(term)
+            node = terms[term] = rdflib_term(term)
         return node
 
     graph = bind_prefixes(Graph())

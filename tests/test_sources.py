@@ -21,9 +21,7 @@ F000 = "000_5b9f30ee31c1f852.txt"
 F001 = "001_15fa9ac84e8962a8.txt"
 F002 = "002_d005b75cac7dc259.txt"
 F003 = "003_9559707d0c49584f.txt"
-FAMO2O = (
-    "Train Once, Get a Family: State-Adaptive Balances for Offline-to-Online Reinforcement Learning"
-)
+FAMO2O = "Train Once, Get a Family: State-Adaptive Balances for Offline-to-Online Reinforcement Learning"
 # Written out here rather than imported, so the test does not share the parser's own list.
 BOILERPLATE = {
     "new",
@@ -89,8 +87,7 @@ def test_hf_daily_sample_counts(sample: Corpus) -> None:
         (
             F003,
             37,
-            "SSL4RL: Revisiting Self-supervised Learning as Intrinsic Reward for Visual-Language "
-            "Reasoning",
+            "SSL4RL: Revisiting Self-supervised Learning as Intrinsic Reward for Visual-Language Reasoning",
             "Aligning Language Models with Preferences through f-divergence Minimization",
         ),
     ],
@@ -142,8 +139,7 @@ def test_hf_daily_glued_subscribe_title(sample: Corpus) -> None:
     [
         ("Measuring the Intrinsic Dimension of Objective Landscapes", "2018-04-24", 4, None),
         (
-            "SSL4RL: Revisiting Self-supervised Learning as Intrinsic Reward for Visual-Language "
-            "Reasoning",
+            "SSL4RL: Revisiting Self-supervised Learning as Intrinsic Reward for Visual-Language Reasoning",
             None,
             11,
             None,
@@ -233,9 +229,7 @@ def test_hf_daily_blocks_fixture() -> None:
         ("Subscribe to Everything", "Subscribe to Everything"),
     ],
 )
-def test_hf_daily_lines_layout_unglues_subscribe(
-    tmp_path: Path, first_line: str, title: str
-) -> None:
+def test_hf_daily_lines_layout_unglues_subscribe(tmp_path: Path, first_line: str, title: str) -> None:
     path = tmp_path / "page.txt"
     banner = "Get trending papers in your email inbox once a day!\n"
     path.write_text(f"{banner}{first_line}\nFirst abstract.\nLast Title Alone\n", encoding="utf-8")
@@ -253,9 +247,7 @@ def test_hf_daily_long_line_above_separator_is_an_abstract(tmp_path: Path) -> No
     path.write_text(f"Daily Papers\n\nA Title\n\n{abstract}\n·\nOct 1, 2024\n")
     papers, problems = read_file(path)
     assert problems == []
-    assert [(p.title, p.abstract, p.date) for p in papers] == [
-        ("A Title", abstract.strip(), "2024-10-01")
-    ]
+    assert [(p.title, p.abstract, p.date) for p in papers] == [("A Title", abstract.strip(), "2024-10-01")]
 
 
 def test_hf_daily_metadata_without_paper_is_reported(tmp_path: Path) -> None:
@@ -273,8 +265,7 @@ def test_jsonl_good_rows_land_and_bad_rows_are_reported() -> None:
     corpus = read_corpus([FIXTURES / "papers.jsonl"])
     where = FIXTURES / "papers.jsonl"
     assert [p.title for p in corpus.papers] == [
-        "Train once, get a family: state-adaptive balances for offline to online reinforcement "
-        "learning",
+        "Train once, get a family: state-adaptive balances for offline to online reinforcement learning",
         '<script>alert(1)</script> "Quoted" &amp; Title',
         "Good Second Row",
     ]
@@ -367,9 +358,7 @@ def test_sources_overlong_field_is_reported(tmp_path: Path, name: str) -> None:
         line = 1
     corpus = read_corpus([path])
     assert [p.title for p in corpus.papers] == ["Fine"]
-    assert corpus.problems == (
-        f"{path}:{line}: field 'abstract' is longer than 100,000 characters",
-    )
+    assert corpus.problems == (f"{path}:{line}: field 'abstract' is longer than 100,000 characters",)
 
 
 def test_jsonl_overlong_line_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -469,8 +458,7 @@ def test_sources_nothing_readable_joins_every_reason(tmp_path: Path) -> None:
     with pytest.raises(InputError) as raised:
         read_corpus([tmp_path / "nope.txt", tmp_path / "empty.csv"])
     assert str(raised.value) == (
-        f"{tmp_path / 'nope.txt'}: no such file or directory; "
-        f"{tmp_path / 'empty.csv'}: file is empty"
+        f"{tmp_path / 'nope.txt'}: no such file or directory; {tmp_path / 'empty.csv'}: file is empty"
     )
     with pytest.raises(InputError, match="no input paths given"):
         read_corpus([])
@@ -502,9 +490,7 @@ def test_sources_problem_messages_are_one_line(tmp_path: Path) -> None:
 
 def test_corpus_paper_id_is_pinned() -> None:
     # Pinned so that a change of the id scheme (or a salted hash) shows up as a failure.
-    assert paper_id("Reward Design with Language Models") == (
-        "reward-design-with-language-models-859f080f"
-    )
+    assert paper_id("Reward Design with Language Models") == ("reward-design-with-language-models-859f080f")
     assert paper_id("Gödel Agent").startswith("godel-agent-")  # ASCII slug
     assert paper_id("Gödel Agent") == paper_id("GÖDEL  agent")
     assert paper_id("Gödel Agent") != paper_id("Godel Agent")  # accents are not folded
@@ -521,9 +507,7 @@ def test_corpus_merge_combines_metadata() -> None:
     problems: list[str] = []
     first = make_paper("Some Title", "Short.", "b.txt", upvotes=3)
     second = make_paper("some-title", "A longer abstract.", "a.csv", upvotes=7, authors=["B", "A"])
-    third = make_paper(
-        "SOME TITLE", "", "b.txt", date="2024-01-02", n_authors=5, authors=["A", "C"]
-    )
+    third = make_paper("SOME TITLE", "", "b.txt", date="2024-01-02", n_authors=5, authors=["A", "C"])
     (paper,) = merge_papers([first, second, third], problems.append)
     assert paper == Paper(
         id=paper_id("Some Title"),
@@ -567,9 +551,7 @@ def test_corpus_paper_id_is_safe_and_deterministic(title: str) -> None:
 
 
 @given(WORDS, st.lists(st.sampled_from([" ", "  ", "-", " - ", "\t", "\u00a0"]), min_size=8))
-def test_corpus_paper_key_ignores_case_spacing_and_hyphens(
-    words: list[str], separators: list[str]
-) -> None:
+def test_corpus_paper_key_ignores_case_spacing_and_hyphens(words: list[str], separators: list[str]) -> None:
     plain = " ".join(words)
     variant = "".join(w + s for w, s in zip(words, separators, strict=False)).upper()
     # Only case pairs that Unicode calls caseless-equal ("ı".upper() is "I", which is not).
