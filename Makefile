@@ -18,8 +18,9 @@ SCIERC ?= ../shared/data/scierc
 run: install
 	$(BIN)/kg build data/hf-daily-papers --out outputs
 
-# Training-only dependencies (torch) stay out of `make test`; the training smoke test runs
-# where the train extra is installed (`make model`) and is skipped otherwise.
+# Training-only dependencies (torch) stay out of `make test`: its training smoke tests use the
+# torch-free trainers (head-only span head, relation classifier); the full fine-tune's own smoke
+# test runs only where the train extra is installed (`make model`).
 test: install-dev chromium
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/pytest
