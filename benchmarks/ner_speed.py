@@ -11,7 +11,7 @@ to load the shipped model and to build the full pipeline, each in a fresh proces
     OMP_NUM_THREADS=1 python benchmarks/ner_speed.py [--runs 5] [--threads 1,2] [--batch-size 32]
 
 The full pipeline is timed with each onnxruntime thread count of ``--threads`` (the shipped
-default is 1); words per CPU-second with 1 thread is the figure least sensitive to machine load.
+default is 2); words per CPU-second with 1 thread is the figure least sensitive to machine load.
 """
 
 from __future__ import annotations
