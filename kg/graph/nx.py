@@ -8,10 +8,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.store.query import run_query
-from kg.vocab import ENTITY_CLASSES, ROLE_PROPERTIES
+from kg.vocab import ENTITY_CLASSES, RELATION_PROPERTIES, ROLE_PROPERTIES
 
 _TYPE_OF_CLASS = {str(cls): name for name, cls in ENTITY_CLASSES.items()}
-_RELATION_OF_PROPERTY = {str(prop): name for name, prop in ROLE_PROPERTIES.items()}
+_RELATION_OF_PROPERTY = {str(prop): name for name, prop in {**ROLE_PROPERTIES, **RELATION_PROPERTIES}.items()}
 
 
 def _values(mapping: dict[str, str]) -> str:
@@ -19,11 +19,12 @@ def _values(mapping: dict[str, str]) -> str:
 
 
 def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
-    """Papers and entities as nodes, paper roles as edges.
+    """Papers and entities as nodes; paper roles and entity relations as edges.
 
     Node attributes: ``type`` (Paper, Method, Dataset, Task, Metric, Concept), ``label``,
     ``aliases``; papers also ``title``, ``abstract``, ``date``, ``n_authors``. Edge attributes:
-    ``relation`` (proposes, uses, evaluatedOn, addresses, mentions), ``weight`` (number of
+    ``relation`` (a paper role such as proposes or mentions, or an entity relation such as usedFor
+    or broader), ``weight`` (number of
     supporting papers), ``evidence`` (sentences) and ``start``/``end`` (character offsets of the
     mention in the paper's title + blank line + abstract, when the store has them).
 
@@ -73,10 +74,6 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
                              kg:evidence ?sentence ; prov:wasDerivedFrom ?paper }}
             }} GROUP BY ?s ?prop ?o""",
     )
-    broader = run_query(store, "SELECT ?narrow ?broad WHERE { ?narrow skos:broader ?broad }")
-    for narrow, broad in broader.rows:
-        if narrow in G and broad in G:
-            G.add_edge(narrow, broad, key="broader", relation="broader", weight=1, evidence=[])
     for s, prop, o, evidence, support in edges.rows:
         if s in G and o in G:
             relation = _RELATION_OF_PROPERTY[prop]
