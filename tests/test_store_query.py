@@ -13,17 +13,7 @@ from kg import KnowledgeGraph
 from kg.errors import KgError, QueryError
 from kg.export.rdf import union_triples
 from kg.store import QueryResult, format_result, run_query
-
-FAMO2O_TITLE = "Train Once, Get a Family"
-
-FAMO2O_ROLES = f"""
-SELECT ?role ?label WHERE {{
-  ?paper dcterms:title ?title ; ?prop ?entity .
-  FILTER(STRSTARTS(STR(?title), "{FAMO2O_TITLE}"))
-  VALUES (?prop ?role) {{ (kg:proposes "proposes") (kg:evaluatedOn "evaluatedOn") }}
-  ?entity skos:prefLabel ?label .
-}} ORDER BY ?role ?label
-"""
+from tests.test_cli import FAMO2O_TITLE, INLINE_FAMO2O
 
 MALFORMED = {
     "unclosed-brace": "SELECT * WHERE {",
@@ -40,7 +30,7 @@ def store(sample_kg: KnowledgeGraph):
 
 
 def test_store_query_select_famo2o_roles(store) -> None:
-    result = run_query(store, FAMO2O_ROLES)
+    result = run_query(store, INLINE_FAMO2O)
     assert result.kind == "select"
     assert result.columns == ("role", "label")
     assert ("proposes", "FamO2O") in result.rows
@@ -160,7 +150,7 @@ def test_store_query_shared_author_listed_once(sample_paper, tmp_path: Path) -> 
 
 
 def test_store_query_csv_format_round_trips(store) -> None:
-    result = run_query(store, FAMO2O_ROLES)
+    result = run_query(store, INLINE_FAMO2O)
     rows = list(csv.reader(io.StringIO(format_result(result, "csv"))))
     assert rows[0] == list(result.columns)
     assert [tuple(r) for r in rows[1:]] == [tuple(str(v) for v in row) for row in result.rows]
@@ -174,7 +164,7 @@ def test_store_query_csv_writes_unbound_as_empty(store) -> None:
 
 
 def test_store_query_json_format_round_trips(store) -> None:
-    result = run_query(store, FAMO2O_ROLES)
+    result = run_query(store, INLINE_FAMO2O)
     records = json.loads(format_result(result, "json"))
     assert records == [dict(zip(result.columns, row, strict=True)) for row in result.rows]
 
