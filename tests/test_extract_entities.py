@@ -55,6 +55,15 @@ def test_entities_famo2o_abstract(extraction, name, label):
         ("Reward Steering with Evolutionary Heuristics", "AlpacaEval", "Dataset"),
         ("Multimodal Diffusion Transformer", "CALVIN", "Dataset"),
         ("D5RL", "D5RL", "Dataset"),
+        # names listed after "our stream-x algorithms:", and a hyphenated name ending in a letter
+        ("Streaming Deep Reinforcement Learning", "stream Q", "Method"),
+        ("Streaming Deep Reinforcement Learning", "stream AC", "Method"),
+        ("Streaming Deep Reinforcement Learning", "stream TD", "Method"),
+        ("Streaming Deep Reinforcement Learning", "stream-x", "Method"),
+        # lower-case names of environments and techniques the gazetteer knows
+        ("Byzantine Robust Cooperative", "level-based foraging", "Dataset"),
+        ("Measuring the Intrinsic Dimension", "inverted pendulum", "Dataset"),
+        ("Agent Q", "supervised fine-tuning", "Method"),
     ],
 )
 def test_entities_sample_names_and_types(extraction, title_start, name, label):
@@ -178,3 +187,23 @@ def test_entities_mentions_have_clean_edges(extraction, title_start):
     assert not [
         m.text for m in ex.mentions if not (_CLEAN_START.search(m.text) and _CLEAN_END.search(m.text))
     ]
+
+
+@pytest.mark.parametrize(
+    ("title_start", "task", "written"),
+    [
+        # "multi-step reasoning tasks": the task is "multi-step reasoning"
+        ("Agent Q", "multi-step reasoning", "multi-step reasoning tasks"),
+        ("Aligning Diffusion Behaviors", "continuous control", "continuous control problems"),
+    ],
+)
+def test_entities_task_is_named_without_the_word_task(extraction, title_start, task, written):
+    ex = extraction(title_start)
+    assert written in ex.paper.text
+    assert labels_of(ex, task) == {"Task"}
+    assert not labels_of(ex, written)
+
+
+def test_entities_problem_in_a_capitalised_name_stays(extraction):
+    ex = extraction("Reinforcement Learning for Adaptive Time-Stepping")
+    assert any(m.text.endswith("Three-Body Problem") for m in ex.mentions)

@@ -223,3 +223,35 @@ def test_roles_outperforming_where_or_a_paradigm_is_not_a_baseline(extraction):
         role_texts(extraction("Inverse Reinforcement Learning with Natural Language Goals"), "outperforms")
         == set()
     )
+
+
+def test_roles_names_listed_as_our_algorithms_are_proposed(extraction):
+    """ "our stream-x algorithms: stream Q, stream AC, and stream TD" proposes all four; the classic
+    TD and Q-learning of the first sentence are used."""
+    ex = extraction("Streaming Deep Reinforcement Learning")
+    assert {"stream-x", "stream Q", "stream AC", "stream TD"} <= role_texts(ex, "proposes")
+    assert {"Q-learning", "TD"} <= role_texts(ex, "uses")
+    assert not role_texts(ex, "proposes") & {"Q-learning", "TD", "RL"}
+
+
+def test_roles_task_the_abstract_returns_to_is_addressed(extraction):
+    ex = extraction("Agent Q")
+    assert {"multi-step reasoning", "web navigation"} <= role_texts(ex, "addresses")
+
+
+def test_roles_term_the_authors_define_is_proposed(extraction):
+    """ "We ... define this to be the intrinsic dimension of the objective landscape": a mention even
+    where the model finds none, and proposed; the benchmarks are evaluated on."""
+    ex = extraction("Measuring the Intrinsic Dimension")
+    assert "intrinsic dimension" in role_texts(ex, "proposes")
+    assert {"MNIST", "CIFAR-10", "inverted pendulum"} <= role_texts(ex, "evaluatedOn")
+
+
+def test_roles_known_name_inside_a_defined_long_form_stays_in_it(extraction):
+    """ "we call our algorithm offline experience replay (OER)": the pair is proposed, and the
+    gazetteer's "experience replay" does not cut the long form."""
+    ex = extraction("Offline Experience Replay for Continual")
+    assert {"offline experience replay", "OER"} <= role_texts(ex, "proposes")
+    (long_form,) = [m for m in ex.mentions if m.text == "offline experience replay"]
+    assert not [m for m in ex.mentions if long_form.start < m.start < long_form.end]
+    assert "experience replay" in role_texts(ex, "uses")  # where the abstract names it alone

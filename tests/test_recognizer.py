@@ -169,3 +169,26 @@ def test_recognizer_head_only_training_needs_no_torch(tmp_path, monkeypatch, sam
     assert len(own) >= 3 and {span.label_ for span in own} <= set(head.labels)
     with pytest.raises(ImportError, match="train extra"):
         train(docs, docs, config)
+
+
+def test_recognizer_result_does_not_depend_on_the_batch(sample_corpus):
+    """A paper gets the same mentions alone and in a batch with others: the int8 encoder
+    quantizes each call's activations with one range, so sentences are encoded one at a time."""
+    from kg.extract.pipeline import extract
+
+    papers = [p for p in sample_corpus.papers if p.title.startswith("Measuring the Intrinsic Dimension")]
+    others = list(sample_corpus.papers[:12])
+    (alone,) = extract(papers)
+    batched = [ex for ex in extract([*others[:6], *papers, *others[6:]]) if ex.paper == papers[0]]
+    assert [(m.text, m.start, m.label, m.score) for m in alone.mentions] == [
+        (m.text, m.start, m.label, m.score) for m in batched[0].mentions
+    ]
+
+
+def test_recognizer_sentence_states_do_not_depend_on_neighbours():
+    model = load()
+    sentence = "We define this to be the intrinsic dimension of the objective landscape .".split()
+    other = "A much longer sentence about deep reinforcement learning pads any batch it is in .".split()
+    (alone,) = model.encode([sentence])
+    together = model.encode([other, sentence, other[:3]])[1]
+    assert np.array_equal(alone[0], together[0]) and np.array_equal(alone[1], together[1])

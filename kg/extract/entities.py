@@ -28,12 +28,15 @@ from kg.extract.lexicon import (
     NOT_NAMES,
     TASK_HEADS,
 )
+from kg.extract.naming import given_names, name_tokens
 
 #: Scores by the rule that found a span: how often that rule is right, roughly.
 SCORES = {
     "gazetteer": 0.95,
     "abbreviation": 0.9,
     "title": 0.96,
+    "list": 0.96,
+    "given": 0.9,
     "name": 0.7,
     "phrase": 0.55,
     "concept": 0.4,
@@ -122,7 +125,7 @@ def name_units(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return units
 
 
-def _unit_is_name(tokens: list[str]) -> bool:
+def unit_is_name(tokens: list[str]) -> bool:
     """Whether the tokens of a unit form a proper name rather than a modifier or a URL."""
     text = "".join(tokens)
     if "://" in text or text.startswith("www.") or "@" in text:
@@ -135,6 +138,12 @@ def _unit_is_name(tokens: list[str]) -> bool:
     if len(words) > 1 and any(_is_name_piece(w) for w in words) and words[0].lower() != "e":
         return True  # "stream-x", "Q-Decomposition", "k-means", "GPT-4"
     return any(is_coined(w) for w in words)
+
+
+def ends_in_name_piece(text: str) -> bool:
+    """A hyphenated name whose last piece is a lone letter or a number: ``stream-x``, ``Best-of-N``."""
+    *words, last = text.split("-")
+    return bool(words) and all(words) and _is_name_piece(last)
 
 
 def _is_name_piece(word: str) -> bool:
@@ -164,8 +173,12 @@ class EntityRecognizer:
             *self._abbreviations(doc),
             *self._title_name(doc, title_end),
             *self._names(doc),
+            *self._listed_names(doc),
+            *self._given_names(doc),
             *self._noun_phrases(doc),
         ]
+        long_forms = [c for c in candidates if c.rule == "abbreviation"]
+        candidates = [c for c in candidates if not _yields_to_long_form(c, long_forms)]
         chosen = _resolve_overlaps([_with_version(doc, c) for c in candidates])
         _harmonise_labels(doc, chosen)
         group = SpanGroup(
@@ -227,7 +240,7 @@ class EntityRecognizer:
                 if span.end <= colon
             ]
         units = name_units(doc, 0, colon)
-        coined = [(s, e) for s, e in units if _unit_is_name([t.text for t in doc[s:e]])]
+        coined = [(s, e) for s, e in units if unit_is_name([t.text for t in doc[s:e]])]
         if doc[0].is_stop and coined:
             # "Towards QD-suite: ...", "A Tale of Two DRAGGNs: ...": only the coined name
             return [Candidate(s, e, label, SCORES["title"], True, "title") for s, e in coined]
@@ -258,7 +271,7 @@ class EntityRecognizer:
         if end >= title_end or end - start < 2 or head_lemma(doc[end - 1]) not in DATASET_HEADS:
             return []
         name_end = end - 1
-        if not any(_unit_is_name([t.text for t in doc[s:e]]) for s, e in name_units(doc, start, name_end)):
+        if not any(unit_is_name([t.text for t in doc[s:e]]) for s, e in name_units(doc, start, name_end)):
             return []
         return [Candidate(start, name_end, "Dataset", SCORES["title"], True, "title")]
 
@@ -267,7 +280,7 @@ class EntityRecognizer:
         found = []
         title_end = doc._.kg_title_end
         for start, end in name_units(doc, 0, len(doc)):
-            if _unit_is_name([t.text for t in doc[start:end]]):
+            if unit_is_name([t.text for t in doc[start:end]]):
                 found.append(
                     Candidate(start, end, _name_label(doc, start, end), SCORES["name"], True, "name")
                 )
@@ -301,6 +314,43 @@ class EntityRecognizer:
                     i += 1
         return found
 
+    def _listed_names(self, doc: Doc) -> list[Candidate]:
+        """Names listed after a colon that says what they are: "our stream-x algorithms: stream Q,
+        stream AC, and stream TD", "three benchmarks: Atari, Procgen and DMC"."""
+        found = []
+        for colon in doc:
+            intro = list_intro(colon)
+            if intro is None:
+                continue
+            label = "Dataset" if head_lemma(intro) in DATASET_HEADS else "Method"
+            items = _list_items(doc, colon.i + 1, colon.sent.end)
+            if len(items) >= 2:
+                found += [Candidate(s, e, label, SCORES["list"], True, "list") for s, e in items]
+        return found
+
+    def _given_names(self, doc: Doc) -> list[Candidate]:
+        """What the authors name is a mention even when no other rule finds it: "define this to be
+        the intrinsic dimension of ...", "which we refer to as stream barrier"."""
+        found = []
+        for head in given_names(doc):
+            if head.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            tokens = sorted(name_tokens(head))
+            end = next((i for i in tokens if doc[i].text == "("), tokens[-1] + 1)  # "X (XX)": the pair
+            if end - tokens[0] > 1 and doc[end - 1].lower_ in _KIND_WORDS:
+                end -= 1  # "which we term the FineTuneRL setting" names FineTuneRL
+            span = _trim(doc[tokens[0] : end])
+            # one common word is no name: "we call our method X" names X, not "method"
+            if span is not None and (len(span) > 1 or not span[0].is_lower):
+                coined = any(
+                    unit_is_name([t.text for t in doc[s:e]]) for s, e in name_units(doc, span.start, span.end)
+                )
+                label = _phrase_label(span) or (
+                    _name_label(doc, span.start, span.end) if coined else "Concept"
+                )
+                found.append(Candidate(span.start, span.end, label, SCORES["given"], True, "given"))
+        return found
+
     def _noun_phrases(self, doc: Doc) -> list[Candidate]:
         found = []
         for chunk in doc.noun_chunks:
@@ -322,6 +372,60 @@ class EntityRecognizer:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+#: Head nouns before a colon that announce a list of names of that kind.
+_LIST_HEADS = (METHOD_HEADS | DATASET_HEADS | {"variant", "version", "agent", "instance"}) - {
+    "learning",
+    "optimization",
+    "optimisation",
+    "engineering",
+    "tuning",
+}
+#: Nouns after a given name that say what kind of thing it is, not part of the name.
+_KIND_WORDS = frozenset(
+    {"problem", "issue", "setting", "phenomenon", "method", "framework", "approach", "task"}
+)
+#: Tokens that separate the items of a list; anything else that is not part of a name ends it.
+_LIST_SEPARATORS = frozenset({",", "and", "or"})
+
+
+def _has_alnum(token: Token) -> bool:
+    return any(c.isalnum() for c in token.text)
+
+
+def list_intro(colon: Token) -> Token | None:
+    """The noun a colon introduces a list of names with ("our ... algorithms:"), if it is one."""
+    if colon.text != ":" or colon.i == 0 or colon.i < colon.doc._.kg_title_end:
+        return None
+    intro = colon.doc[colon.i - 1]
+    if intro.pos_ not in {"NOUN", "PROPN"} or head_lemma(intro) not in _LIST_HEADS:
+        return None
+    return intro
+
+
+def _list_items(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """The leading items of ``doc[start:end]`` that look like names: one to four words, one of
+    them capitalised, all-caps, coined or with a digit; the first item that is not ends the list."""
+    items: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i
+        while (
+            j < end and doc[j].lower_ not in _LIST_SEPARATORS and (doc[j].text == "-" or _has_alnum(doc[j]))
+        ):
+            j += 1
+        words = [t for t in doc[i:j] if t.text != "-"]
+        if not 1 <= len(words) <= 4 or not any(
+            t.text[:1].isupper() or is_coined(t.text) or any(c.isdigit() for c in t.text) for t in words
+        ):
+            break
+        items.append((i, j))
+        i = j
+        while i < end and doc[i].lower_ in _LIST_SEPARATORS:
+            i += 1
+        if i == j:  # stopped on something that is neither a name nor a separator
+            break
+    return items
 
 
 #: Last two words of a title phrase that make it a research field, not a method's name.
@@ -515,6 +619,18 @@ def _with_version(doc: Doc, cand: Candidate) -> Candidate:
     if end == cand.end:
         return cand
     return Candidate(cand.start, end, cand.label, cand.score, cand.named, cand.rule)
+
+
+def _yields_to_long_form(cand: Candidate, long_forms: list[Candidate]) -> bool:
+    """Whether a defined long form overrules ``cand``: a known name inside it is part of it
+    ("Offline Experience Replay (OER)"), and a name the authors give with an acronym is that
+    acronym's long form ("we call our algorithm offline experience replay (OER)")."""
+    if cand.rule == "gazetteer":
+        return any(
+            a.start <= cand.start and cand.end <= a.end and a.end - a.start > cand.end - cand.start
+            for a in long_forms
+        )
+    return cand.rule == "given" and any(a.start < cand.end and cand.start < a.end for a in long_forms)
 
 
 def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
 from kg.evaluate import KG_TO_SCIERC, SCIERC_ATTR
-from kg.extract.entities import head_lemma, is_coined, name_units
+from kg.extract.entities import ends_in_name_piece, head_lemma, is_coined, name_units
 from kg.extract.lexicon import DATASET_HEADS
 from kg.extract.model import DEFAULT_MODEL, load
 
@@ -42,6 +42,9 @@ COMBINE_MODES = ("model", "rules", "union")
 if not Doc.has_extension("kg_word_states"):
     Doc.set_extension("kg_word_states", default=None)
 
+#: Head nouns that say a span is a task without being part of its name.
+_TASK_WORDS = frozenset({"task", "problem"})
+
 #: SciERC label -> graph label (Material is decided per span, see :func:`graph_label`).
 SCIERC_TO_KG = {
     "Method": "Method",
@@ -53,15 +56,25 @@ SCIERC_TO_KG = {
 
 
 def _is_name(span: Span) -> bool:
-    """One written unit shaped like a coined name: ``ImageNet``, ``D4RL``, ``GPT-4``."""
+    """One written unit shaped like a coined name: ``ImageNet``, ``D4RL``, ``GPT-4``, ``stream-x``."""
     units = name_units(span.doc, span.start, span.end)
-    return len(units) == 1 and any(is_coined(t.text) for t in span)
+    return len(units) == 1 and (any(is_coined(t.text) for t in span) or ends_in_name_piece(span.text))
 
 
 #: Head nouns that make a Material a dataset ("domain" is too loose for model spans).
 _MATERIAL_DATASET_HEADS = DATASET_HEADS - {"domain"}
 #: Head nouns that make any term a dataset ("environment" or "challenge" alone does not).
 _DATASET_WORDS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "suite", "testbed"})
+
+
+def _ends_in_task_word(span: Span) -> bool:
+    """Whether a span is a noun phrase plus a lower-case "task(s)" or "problem(s)" that is not part
+    of a name: yes for "continuous control problems", no for "the Three-Body Problem"."""
+    if len(span) < 2 or span[-1].text[:1].isupper() or head_lemma(span[-1]) not in _TASK_WORDS:
+        return False
+    last = span[-2]
+    glued = last.i > span.start and span.doc[last.i - 1].text == "-"  # "inner-level problem"
+    return last.pos_ in {"NOUN", "PROPN"} and not glued
 
 
 def graph_label(span: Span, scierc: str, rule_label: str | None = None) -> str:
@@ -109,7 +122,7 @@ class ModelRecognizer:
     """Adds the trained model's spans to the mention group; see the module docstring."""
 
     #: Rules whose names are kept as they are; other rule names must look coined (``D4RL``).
-    TRUSTED_RULES = frozenset({"gazetteer", "abbreviation", "title"})
+    TRUSTED_RULES = frozenset({"gazetteer", "abbreviation", "title", "list", "given"})
 
     def __init__(
         self,
@@ -192,7 +205,11 @@ class ModelRecognizer:
             if any(span.start < end and start < span.end for span, _, _ in names):
                 continue
             span = doc[start:end]
-            spans.append(Span(doc, start, end, label=graph_label(span, label)))
+            kind = graph_label(span, label)
+            if kind == "Task" and _ends_in_task_word(span):
+                end -= 1  # "multi-step reasoning tasks" names the task "multi-step reasoning"
+                span = doc[start:end]
+            spans.append(Span(doc, start, end, label=kind))
             scores.append(p)
             named.append(_is_name(span))
             origin.append("model")

@@ -6,8 +6,11 @@ a list of ``(span, role, score)``.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.entities import list_intro
 from kg.extract.lexicon import (
     ADDRESS_VERBS,
     AUTHOR_SUBJECTS,
@@ -16,6 +19,7 @@ from kg.extract.lexicon import (
     PROPOSE_VERBS,
     container_name,
 )
+from kg.extract.naming import named_by_authors, subjects
 
 #: Dependency labels that stay inside the object of "we propose ..." (relative clauses do not).
 _OBJECT_DEPS = frozenset(
@@ -39,11 +43,6 @@ _OBJECT_DEPS = frozenset(
 
 #: Heads of long forms that name a field or a model family rather than a contribution.
 _PARADIGM_HEADS = frozenset({"learning", "model", "network", "intelligence", "agent", "processing", "system"})
-
-#: Dependency labels inside a name the authors give ("which we term human priors (e.g. ...)" names one thing).
-_NAME_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "det", "poss", "npadvmod", "punct"})
-#: Adverbs that make "called X" a common usage rather than the authors' naming.
-_HABITUAL = frozenset({"often", "usually", "commonly", "sometimes", "typically", "generally", "also", "so"})
 
 ROLE_SCORES = {"proposes": 0.85, "evaluatedOn": 0.7, "uses": 0.6, "addresses": 0.6, "outperforms": 0.6}
 
@@ -101,44 +100,14 @@ def _proposal_objects(doc: Doc) -> set[int]:
     return inside
 
 
-def _named_objects(doc: Doc) -> set[int]:
-    """Token indices inside what the authors give a name: "we call it X", "which we term X",
-    "dubbed X", "which we refer to as X", "define this to be the X"."""
-    inside: set[int] = set()
-    for tok in doc:
-        if tok.pos_ != "VERB":
-            continue
-        by_authors = any(c.lower_ == "we" for c in tok.children if c.dep_ == "nsubj")
-        # "a method dubbed X" names it; "predictive models, often called world models" does not
-        habitual = any(c.dep_ == "advmod" and c.lower_ in _HABITUAL for c in tok.children)
-        if habitual or not (by_authors or tok.dep_ == "acl"):
-            continue
-        lemma = tok.lemma_.lower()
-        objects = []
-        if lemma in NAMING_VERBS:
-            objects = [c for c in tok.children if c.dep_ in {"oprd", "xcomp", "attr", "dobj"}]
-        elif lemma in {"refer", "define"}:
-            for child in tok.children:
-                if child.dep_ == "prep" and child.lower_ == "as":  # "refer to as X", "define ... as X"
-                    objects += [g for g in child.children if g.dep_ == "pobj"]
-                elif child.dep_ in {"xcomp", "ccomp"} and child.lemma_ == "be":  # "define this to be X"
-                    objects += [g for g in child.children if g.dep_ == "attr"]
-        for obj in objects:
-            if obj.lower_ not in {"it", "this", "them"}:
-                inside |= _name_tokens(obj)
-    return inside
-
-
-def _name_tokens(head: Token) -> set[int]:
-    """Token indices of a name given in text: the noun with its modifiers, not what follows it."""
-    keep = {head.i}
-    stack = [head]
-    while stack:
-        for child in stack.pop().children:
-            if child.dep_ in _NAME_DEPS:
-                keep.add(child.i)
-                stack.append(child)
-    return keep
+def _own_list(span: Span, proposal_tokens: set[int]) -> bool:
+    """Whether a listed name is one of the authors' own: "our stream-x algorithms: stream Q, ...",
+    "we propose two variants: X-S and X-L"."""
+    colon = next((t for t in reversed(span.doc[span.sent.start : span.start]) if t.text == ":"), None)
+    intro = list_intro(colon) if colon is not None else None
+    return intro is not None and (
+        intro.i in proposal_tokens or any(c.lower_ == "our" for c in intro.subtree if c.i < intro.i)
+    )
 
 
 def _outperformed(doc: Doc, own: set[int]) -> set[int]:
@@ -149,9 +118,9 @@ def _outperformed(doc: Doc, own: set[int]) -> set[int]:
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in OUTPERFORM_VERBS:
             continue
         clause = tok  # "..., outperforming X": the subject is the main clause's
-        while clause.dep_ in {"advcl", "conj", "xcomp", "acl"} and not _subjects(clause):
+        while clause.dep_ in {"advcl", "conj", "xcomp", "acl"} and not subjects(clause):
             clause = clause.head
-        if any(t.i in own or t.lower_ in {"we", "our", "ours"} for s in _subjects(clause) for t in s.subtree):
+        if any(t.i in own or t.lower_ in {"we", "our", "ours"} for s in subjects(clause) for t in s.subtree):
             for child in tok.children:
                 if child.dep_ == "dobj":
                     inside |= _beaten_tokens(child)
@@ -166,10 +135,6 @@ def _beaten_tokens(head: Token) -> set[int]:
         if not where_or_how and child.dep_ != "relcl":
             keep |= _beaten_tokens(child)
     return keep
-
-
-def _subjects(verb: Token) -> list[Token]:
-    return [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
 
 
 def _addressed(doc: Doc) -> set[int]:
@@ -198,7 +163,7 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     group = doc.spans[spans_key]
     named = group.attrs.get("named", [False] * len(group))
     rules = group.attrs.get("rules", [""] * len(group))
-    named_tokens = _named_objects(doc)
+    named_tokens = named_by_authors(doc)
     proposal_tokens = _proposal_objects(doc) | named_tokens
     abbreviations = doc._.abbreviations
 
@@ -228,6 +193,8 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
                 titles.add(key)
         elif rule == "gazetteer" or key in common:
             continue
+        elif rule == "list" and _own_list(span, proposal_tokens):
+            proposed.add(key)
         elif span.label_ in {"Method", "Dataset", "Concept"} and all(t.i in named_tokens for t in span):
             proposed.add(key)  # what the authors name is theirs, a coined name or not
         elif is_named and span.label_ in {"Method", "Dataset"} and any(t.i in proposal_tokens for t in span):
@@ -246,6 +213,8 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     addressed = _addressed(doc)
     own = {t.i for span in group if span.text.lower() in proposed for t in span}
     beaten = _outperformed(doc, own)
+    # A task the abstract comes back to is one of its main problems.
+    task_counts = Counter(span.text.lower() for span in group if span.label_ == "Task")
     roles: list[tuple[Span, str, float]] = []
     for span, is_named in zip(group, named, strict=True):
         key = span.text.lower()
@@ -258,6 +227,6 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             roles.append((span, "uses", ROLE_SCORES["uses"]))
             if any(t.i in beaten for t in span) and key not in common:  # a beaten baseline is used too
                 roles.append((span, "outperforms", ROLE_SCORES["outperforms"]))
-        if span.label_ == "Task" and any(t.i in addressed for t in span):
+        if span.label_ == "Task" and (any(t.i in addressed for t in span) or task_counts[key] > 1):
             roles.append((span, "addresses", ROLE_SCORES["addresses"]))
     return roles

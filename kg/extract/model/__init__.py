@@ -28,10 +28,6 @@ DEFAULT_MODEL = "scierc-minilm"
 #: Brackets as SciERC (and so the model's training data) writes them: Penn Treebank escapes.
 TO_PTB = {"(": "-LRB-", ")": "-RRB-", "[": "-LSB-", "]": "-RSB-", "{": "-LCB-", "}": "-RCB-"}
 
-#: Sentences per encoder call. Sentences are sorted by length first, so a batch is padded little;
-#: small batches keep the int8 matrices in cache (8 costs about 20% less CPU than 32 on the sample).
-ENCODER_BATCH = 8
-
 #: A predicted span: sentence-relative word offsets (end inclusive), SciERC label, probability.
 SpanPrediction = tuple[int, int, str, float]
 #: A sentence's word-level encoder states: the start and the end projection, each ``(n_words, hidden)``.
@@ -162,30 +158,21 @@ class SpanRecognizer:
             str(path / "encoder.onnx"), options, providers=["CPUExecutionProvider"]
         )
 
-    def project(self, sentences: Sequence[Sequence[str]], batch_size: int = ENCODER_BATCH):
+    def project(self, sentences: Sequence[Sequence[str]]) -> list[WordStates]:
         """Word-level start and end projections of every sentence, in order.
 
-        The encoder runs on batches of sentences of similar length, padded to the longest of each.
+        Each sentence is encoded alone: the int8 encoder quantizes its activations with one range
+        per call, so in a batch a sentence's states (and spans) would depend on its neighbours.
         """
-        pieces = [word_pieces(self.tokenizer, words) for words in sentences]
-        result: list[tuple[np.ndarray, np.ndarray]] = [None] * len(sentences)  # type: ignore[list-item]
-        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i][0]))
-        for b in range(0, len(order), batch_size):
-            batch = order[b : b + batch_size]
-            length = max(len(pieces[i][0]) for i in batch)
-            ids = np.zeros((len(batch), length), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for row, i in enumerate(batch):
-                n = len(pieces[i][0])
-                ids[row, :n] = pieces[i][0]
-                mask[row, :n] = 1
-            start, end = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
-            for row, i in enumerate(batch):
-                _, first, last = pieces[i]
-                result[i] = (start[row, first], end[row, last])
+        result: list[WordStates] = []
+        for words in sentences:
+            ids, first, last = word_pieces(self.tokenizer, words)
+            ids = np.asarray([ids], dtype=np.int64)
+            start, end = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+            result.append((start[0, first], end[0, last]))
         return result
 
-    def encode(self, sentences: Sequence[Sequence[str]], batch_size: int = ENCODER_BATCH) -> list[WordStates]:
+    def encode(self, sentences: Sequence[Sequence[str]]) -> list[WordStates]:
         """Word-level start and end projections of each sentence; long ones are encoded in windows.
 
         The states are what the span head scores, and what the relation classifier reads.
@@ -197,7 +184,7 @@ class SpanRecognizer:
                 windows.append(i)
                 chunks.append(words[off : off + self.max_words])
         parts: list[list[WordStates]] = [[] for _ in sentences]
-        for i, states in zip(windows, self.project(chunks, batch_size), strict=True):
+        for i, states in zip(windows, self.project(chunks), strict=True):
             parts[i].append(states)
         empty = np.zeros((0, self.head.width.shape[1]), dtype=np.float32)
         return [
@@ -215,10 +202,10 @@ class SpanRecognizer:
         ]
 
     def predict(
-        self, sentences: Sequence[Sequence[str]], *, batch_size: int = ENCODER_BATCH, nested: bool = True
+        self, sentences: Sequence[Sequence[str]], *, nested: bool = True
     ) -> list[list[SpanPrediction]]:
         """SciERC spans of each sentence (word offsets into that sentence, end inclusive)."""
-        return self.predict_states(self.encode(sentences, batch_size), nested=nested)
+        return self.predict_states(self.encode(sentences), nested=nested)
 
 
 @lru_cache(maxsize=2)
