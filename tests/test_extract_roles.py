@@ -255,3 +255,18 @@ def test_roles_known_name_inside_a_defined_long_form_stays_in_it(extraction):
     (long_form,) = [m for m in ex.mentions if m.text == "offline experience replay"]
     assert not [m for m in ex.mentions if long_form.start < m.start < long_form.end]
     assert "experience replay" in role_texts(ex, "uses")  # where the abstract names it alone
+
+
+@pytest.mark.parametrize(
+    ("title_start", "own", "background"),
+    [
+        # "existing ... online RL algorithms ... we propose an RL framework called Maximize to Explore (MEX)"
+        ("One Objective to Rule Them All", "MEX", "RL"),
+        # "... we propose a new discriminator-free method ReCOIL": named in a proposing sentence first
+        ("Dual RL: Unification", "ReCOIL", "IL"),
+    ],
+)
+def test_roles_name_used_before_the_proposal_is_not_proposed(extraction, title_start, own, background):
+    ex = extraction(title_start)
+    assert own in role_texts(ex, "proposes")
+    assert background not in role_texts(ex, "proposes")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span, SpanGroup, Token
 
 from kg.extract.entities import list_intro
 from kg.extract.lexicon import (
@@ -151,6 +151,17 @@ def _addressed(doc: Doc) -> set[int]:
     return inside
 
 
+def _used_before(span: Span, group: SpanGroup, title_end: int, proposal_tokens: set[int]) -> bool:
+    """Whether the abstract uses a name before it proposes anything: "online RL algorithms ... We
+    propose an RL framework called MEX" builds on RL, it does not propose it."""
+    key = span.text.lower()
+    doc = span.doc
+    first = min((doc[i].sent.start for i in proposal_tokens if i >= title_end), default=span.sent.start)
+    return any(
+        other.text.lower() == key and title_end <= other.start and other.end <= first for other in group
+    )
+
+
 def _describes_known_name(span: Span, known_names: set[str]) -> bool:
     """Whether a title name is a well-known name the abstract uses plus a common noun: "RLHF Workflow"."""
     *base, last = [t for t in span if not t.is_punct]
@@ -197,7 +208,12 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             proposed.add(key)
         elif span.label_ in {"Method", "Dataset", "Concept"} and all(t.i in named_tokens for t in span):
             proposed.add(key)  # what the authors name is theirs, a coined name or not
-        elif is_named and span.label_ in {"Method", "Dataset"} and any(t.i in proposal_tokens for t in span):
+        elif (
+            is_named
+            and span.label_ in {"Method", "Dataset"}
+            and any(t.i in proposal_tokens for t in span)
+            and not _used_before(span, group, title_end, proposal_tokens)
+        ):
             proposed.add(key)
     # A proposed name built on another one is the proposal, the other its base:
     # "a Bayesian Adversarial Robust Dec-POMDP (BARDec-POMDP)" does not propose Dec-POMDP.
