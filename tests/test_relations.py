@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from kg.evaluate import RELATION_LABELS
+from kg.extract.hearst import hyponym_pairs
 from kg.extract.model import model_path
 from kg.extract.relations import (
     DEFAULT_RELATION_MODEL,
@@ -173,3 +174,20 @@ def test_relations_link_symmetric_once_and_evaluates_only_from_a_metric(extracti
         (a.subject, a.predicate, a.object) for a in link([crafted]).assertions if a.predicate in RELATIONS
     }
     assert [p for _, p, _ in facts] == ["conjunctionWith"]
+
+
+def test_relations_hearst_patterns_on_word_lists():
+    words = "we compare with methods such as PPO , SAC and DQN , and other baselines".split()
+    spans = [(3, 4), (6, 7), (8, 9), (10, 11), (14, 15)]  # methods PPO SAC DQN baselines
+    assert set(hyponym_pairs(words, spans)) == {(1, 0), (2, 0), (3, 0), (3, 4)}
+    # no cue, or a list broken by other words: nothing
+    assert hyponym_pairs("methods beat PPO".split(), [(0, 1), (2, 3)]) == []
+    words = "LLMs such as ChatGPT , trained with RLHF".split()
+    assert hyponym_pairs(words, [(0, 1), (3, 4), (7, 8)]) == [(1, 0)]
+
+
+def test_relations_hearst_hyponyms_in_a_sample_abstract(extraction):
+    """ "recent LLMs such as ChatGPT and GPT-4": both are hyponyms of LLMs (skos:broader)."""
+    ex = extraction("Learning to Generate Better Than Your LLM")
+    broader = {(r.head.text, r.tail.text) for r in ex.relations if r.predicate == "broader"}
+    assert {("ChatGPT", "LLMs"), ("GPT-4", "LLMs")} <= broader
