@@ -270,3 +270,27 @@ def test_roles_name_used_before_the_proposal_is_not_proposed(extraction, title_s
     ex = extraction(title_start)
     assert own in role_texts(ex, "proposes")
     assert background not in role_texts(ex, "proposes")
+
+
+@pytest.mark.parametrize(
+    ("title_start", "names"),
+    [
+        # "we introduce and study Decision-Pretrained Transformer (DPT)": the object hangs on "study"
+        ("Supervised Pretraining Can Learn In-Context", {"Decision-Pretrained Transformer", "DPT"}),
+        # "we propose a near-optimal federated bandit algorithm called FEDEXP3" (parsed as a clause)
+        ("Doubly Adversarial Federated Bandits", {"FEDEXP3"}),
+        # the title's lead "Online Prototype Learning for ..." defined with an acronym in the abstract
+        ("Online Prototype Learning for Online Continual", {"online prototype learning", "OnPro"}),
+    ],
+)
+def test_roles_proposals_the_parse_hides(extraction, title_start, names):
+    assert names <= role_texts(extraction(title_start), "proposes")
+
+
+def test_roles_field_in_the_title_lead_is_not_proposed(extraction):
+    """ "Reinforcement Learning by Guided Safe Exploration": the abstract's "reinforcement
+    learning (RL)" is the field, not the paper's name."""
+    assert not role_texts(extraction("Reinforcement Learning by Guided Safe"), "proposes") & {
+        "RL",
+        "reinforcement learning",
+    }

@@ -429,7 +429,7 @@ def _list_items(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 
 
 #: Last two words of a title phrase that make it a research field, not a method's name.
-_FIELD_ENDINGS = frozenset(
+FIELD_ENDINGS = frozenset(
     {"reinforcement learning", "language models", "language model", "deep learning", "machine learning"}
 )
 
@@ -462,7 +462,7 @@ def _title_for_name(doc: Doc, end: int) -> list[Candidate]:
     # a verb inside makes a clause; title case hides it from the tagger ("Teacher Forcing Recovers ...")
     if any(t.tag_ in {"VBZ", "VBD", "VBP"} or _third_person(t) for t in words[1:-1]):
         return []
-    if " ".join(t.lower_ for t in words[-2:]) in _FIELD_ENDINGS:
+    if " ".join(t.lower_ for t in words[-2:]) in FIELD_ENDINGS:
         return []
     return [Candidate(0, end, "Method", SCORES["title"], True, "title")]
 

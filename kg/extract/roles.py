@@ -10,7 +10,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span, SpanGroup, Token
 
-from kg.extract.entities import list_intro
+from kg.extract.entities import FIELD_ENDINGS, list_intro
 from kg.extract.lexicon import (
     ADDRESS_VERBS,
     AUTHOR_SUBJECTS,
@@ -84,9 +84,17 @@ def _proposal_objects(doc: Doc) -> set[int]:
     for tok in doc:
         lemma = tok.lemma_.lower()
         if lemma in PROPOSE_VERBS and tok.pos_ in {"VERB", "AUX"} and _by_authors(tok):
+            objects = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
+            if not objects:  # "we introduce and study X": the object hangs on the second verb
+                objects = [
+                    g for c in tok.children if c.dep_ == "conj" for g in c.children if g.dep_ == "dobj"
+                ]
             for child in tok.children:
-                if child.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}:
-                    inside |= _object_tokens(child)
+                if child.dep_ == "ccomp" and child.lemma_ in NAMING_VERBS:
+                    # "we propose a ... algorithm called FEDEXP3" parsed as a clause
+                    objects += [g for g in child.children if g.dep_ in {"nsubj", "dobj", "oprd"}]
+            for obj in objects:
+                inside |= _object_tokens(obj)
             # "we propose to use X" proposes nothing named
         elif tok.dep_ == "appos" and any(
             c.lower_ in {"novel", "new"} for c in tok.children if c.dep_ == "amod"
@@ -149,6 +157,16 @@ def _addressed(doc: Doc) -> set[int]:
         if tok.lower_ in {"for", "in", "of", "on", ":"} or tok.dep_ == "ROOT":
             inside |= {t.i for t in tok.subtree if t.i < doc._.kg_title_end}
     return inside
+
+
+def _title_lead(doc: Doc) -> str:
+    """The title up to its first colon, "for", "via", "with", "in" or "from", lower-cased."""
+    words = []
+    for tok in doc[: doc._.kg_title_end]:
+        if tok.text == ":" or tok.lower_ in {"for", "via", "with", "in", "from", "by", "on"}:
+            break
+        words.append(tok.text_with_ws)
+    return "".join(words).strip().lower()
 
 
 def _used_before(span: Span, group: SpanGroup, title_end: int, proposal_tokens: set[int]) -> bool:
@@ -221,6 +239,15 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         name for name in proposed if not any(len(name) > 2 and name in other != name for other in proposed)
     }
     proposed |= titles
+    # The paper's name is the start of its title, defined with an acronym in the abstract:
+    # "Exploratory Preference Optimization: ..." and "... Exploratory Preference Optimization (XPO)".
+    lead = _title_lead(doc)
+    for long_form, short_form in abbreviations:
+        key = long_form.text.lower()
+        # "reinforcement learning (RL)" after a title "Reinforcement Learning by ..." is the field
+        field = long_form.text.islower() and key.endswith(tuple(FIELD_ENDINGS))
+        if lead and key == lead and not field and long_form.start >= title_end:
+            proposed |= {long_form.text.lower(), short_form.text.lower()}
     # An abbreviation pair is proposed together: "Implicit Reward Model (IRM)".
     for long_form, short_form in abbreviations:
         if long_form.text.lower() in proposed or short_form.text.lower() in proposed:
