@@ -16,7 +16,9 @@ counts change). The digests of the graphs written are kept in ``kg-graphs.json``
 store, so the next sync reads back only the graph sizes (checked against that file) instead of
 every quad. The sync runs on a copy of the store (a RocksDB checkpoint: hard links, cheap)
 that replaces the old directory by rename once it is complete, so a reader never sees a
-half-written store and a failed build leaves the old one in place.
+half-written store and a failed build leaves the old one in place. A store that changed is
+compacted (``optimize``) before the swap: one sorted run per index, which makes RocksDB point
+lookups, and so the joins of a query, 1.5 to 2 times faster (benchmarks/SPARQL.md).
 """
 
 from __future__ import annotations
@@ -167,6 +169,8 @@ def _write(source: ox.Store, path: Path, work: Path) -> StoreReport:
         target.bulk_extend(source)
     quads = len(target)
     target.flush()
+    if added or replaced or removed:
+        target.optimize()  # compact: reads on the written store are 1.5-2x faster (benchmarks/SPARQL.md)
     del target
     unchanged = len(wanted) - len(added) - len(replaced)
     report = StoreReport(path, len(added), len(replaced), len(removed), unchanged, quads)
