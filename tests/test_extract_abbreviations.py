@@ -111,11 +111,11 @@ def test_abbreviations_ignore_other_brackets(extraction, title_start, bracketed)
             "Enable Language Models to Implicitly Learn",
             "PIT",
             "ImPlicit Self-ImprovemenT",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="matching is case-blind: the authors' capitals (ImPlicit ... ImprovemenT) are "
-                "ignored and the character match runs back to 'propose an ImPlicit Self-ImprovemenT'",
-            ),
+        ),
+        pytest.param(
+            "What is Essential for Unseen Goal",
+            "GOAT",
+            "Generalizable Offline goAl-condiTioned RL",
         ),
         pytest.param(
             "Video PreTraining (VPT)",

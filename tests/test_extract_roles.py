@@ -294,3 +294,22 @@ def test_roles_field_in_the_title_lead_is_not_proposed(extraction):
         "RL",
         "reinforcement learning",
     }
+
+
+@pytest.mark.parametrize(
+    ("title_start", "names", "not_proposed"),
+    [
+        # "we introduce the Direct Preference for Denoising Diffusion Policy Optimization (D3PO) method"
+        ("Using Human Feedback to Fine-tune Diffusion", {"D3PO"}, set()),
+        # "a new offline GCRL method, Generalizable Offline goAl-condiTioned RL (GOAT), by ..."
+        ("What is Essential for Unseen Goal", {"GOAT"}, {"GCRL", "goal-conditioned RL"}),
+        # "a novel cooperative coevolutionary reinforcement learning (CoERL) algorithm"
+        ("Evolutionary Reinforcement Learning via Cooperative", {"CoERL"}, {"RL"}),
+        # "a new method for the estimation of Mutual Information (MI)": what it is for, not its name
+        ("MINDE", {"MINDE"}, {"MI", "Mutual Information"}),
+    ],
+)
+def test_roles_name_defined_in_brackets_in_the_proposing_clause(extraction, title_start, names, not_proposed):
+    proposed = role_texts(extraction(title_start), "proposes")
+    assert names <= proposed
+    assert not proposed & not_proposed

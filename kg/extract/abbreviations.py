@@ -98,16 +98,44 @@ def _char_match_start(short: str, text: str, word_start) -> int | None:
     return l_index + 1
 
 
+def _capitals_start(short: str, candidate: str) -> int | None:
+    """Where the long form starts when the authors capitalised its letters inside words
+    ("Generalizable Offline goAl-condiTioned RL (GOAT)", "ImPlicit Self-ImprovemenT (PIT)"):
+    the short form's letters matched right to left against capitals only. None without such a
+    capital inside a word, or for short forms that are not all capitals."""
+    letters = short[:-1] if short.endswith("s") else short
+    if not (letters.isalpha() and letters.isupper()):
+        return None
+    i, inner = len(candidate) - 1, False
+    for ch in reversed(letters):
+        while i >= 0 and candidate[i] != ch:
+            i -= 1
+        if i < 0:
+            return None
+        inner = inner or (i > 0 and candidate[i - 1].isalpha())
+        i -= 1
+    if not inner:
+        return None
+    start = i + 1
+    while start > 0 and candidate[start - 1].isalpha():
+        start -= 1
+    return start
+
+
 def best_long_form(short: str, candidate: str) -> int | None:
     """Return where the long form for ``short`` starts in ``candidate`` (its left context).
 
-    Tries, in order: word initials (``proximal policy optimization`` = PPO); a character match
-    whose first letter starts a whitespace-delimited word (``self-supervised learning`` = SSL);
-    the original Schwartz–Hearst match, where a hyphen also starts a word. None when nothing fits.
+    Tries, in order: the authors' capitals inside words (``goAl-condiTioned``); word initials
+    (``proximal policy optimization`` = PPO); a character match whose first letter starts a
+    whitespace-delimited word (``self-supervised learning`` = SSL); the original Schwartz–Hearst
+    match, where a hyphen also starts a word. None when nothing fits.
     """
     s = _normalised_short(short)
     if not s:
         return None
+    start = _capitals_start(short, candidate)
+    if start is not None:
+        return start
     c = _lower_keeping_length(candidate)
     start = _initials_start(s, c)
     if start is not None:

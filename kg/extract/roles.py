@@ -10,7 +10,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span, SpanGroup, Token
 
-from kg.extract.entities import FIELD_ENDINGS, list_intro
+from kg.extract.entities import FIELD_ENDINGS, is_coined, list_intro
 from kg.extract.lexicon import (
     ADDRESS_VERBS,
     AUTHOR_SUBJECTS,
@@ -71,6 +71,8 @@ def _by_authors(verb: Token) -> bool:
             return True
         if child.dep_ == "nsubj" and child.lemma_.lower() in AUTHOR_SUBJECTS:
             return True
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and not subjects(verb) and verb.head.pos_ == "VERB":
+        return _by_authors(verb.head)  # "We propose X, introducing the Goal Success Rate (GSR)"
     # "In this paper, a new method X is proposed"
     return verb.tag_ == "VBN" and any(
         c.dep_ == "prep" and any(g.lemma_.lower() in {"paper", "work"} for g in c.subtree)
@@ -78,12 +80,49 @@ def _by_authors(verb: Token) -> bool:
     )
 
 
+#: Words that end the clause of "we propose ...": what follows is purpose, means or a new clause.
+_CLAUSE_ENDS = frozenset({"which", "that", "where", "to", "by", "through", "using", "via", ";", ":", "."})
+
+
+def _mixed_case(name: str) -> bool:
+    """A coined acronym with lower-case letters inside (``CoERL``), unlike ``RL`` or ``RMs``."""
+    core = name[:-1] if name.endswith("s") else name
+    return is_coined(core) and any(c.islower() for c in core[1:])
+
+
+def _proposes(verb: Token) -> bool:
+    """Whether a token is the authors' verb of proposing: "we propose", "this paper introduces"."""
+    return verb.lemma_.lower() in PROPOSE_VERBS and verb.pos_ in {"VERB", "AUX"} and _by_authors(verb)
+
+
+def _bracketed_names(verb: Token) -> set[int]:
+    """Token indices of the names the proposing clause defines in brackets, whatever the parse:
+    "we introduce the Direct Preference for ... Optimization (D3PO) method to ...", "a new offline
+    GCRL method, Generalizable ... RL (GOAT), by ..."."""
+    doc = verb.doc
+    inside: set[int] = set()
+    i = verb.i + 1
+    while i < verb.sent.end and doc[i].lower_ not in _CLAUSE_ENDS:
+        if doc[i].text == "," and not (i + 1 < verb.sent.end and doc[i + 1].text[:1].isupper()):
+            break
+        # "a new method for the estimation of Mutual Information (MI)": what the method is for
+        # ends it, a preposition inside a capitalised name ("Preference for Denoising") does not
+        if doc[i].pos_ == "ADP" and not (doc[i - 1].text[:1].isupper() and doc[i + 1].text[:1].isupper()):
+            break
+        if doc[i].text == "(":
+            close = next((j for j in range(i + 1, min(i + 4, verb.sent.end)) if doc[j].text == ")"), None)
+            if close is not None and close == i + 2 and is_coined(doc[i + 1].text):
+                inside.add(i + 1)
+            i = close if close is not None else i
+        i += 1
+    return inside
+
+
 def _proposal_objects(doc: Doc) -> set[int]:
     """Token indices inside what the authors propose, introduce or name."""
     inside: set[int] = set()
     for tok in doc:
-        lemma = tok.lemma_.lower()
-        if lemma in PROPOSE_VERBS and tok.pos_ in {"VERB", "AUX"} and _by_authors(tok):
+        if _proposes(tok):
             objects = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
             if not objects:  # "we introduce and study X": the object hangs on the second verb
                 objects = [
@@ -204,7 +243,12 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         form.text.lower()
         for long, short in abbreviations
         if not any(c.isupper() for c in long.text[1:])
-        and (long.root.lemma_.lower() in _PARADIGM_HEADS or not any(t.i in proposal_tokens for t in long))
+        and (
+            not any(t.i in proposal_tokens for t in long)
+            # "reinforcement learning (RL)" is a field; "cooperative coevolutionary reinforcement
+            # learning (CoERL)" inside the proposal, with a coined acronym, is the contribution
+            or (long.root.lemma_.lower() in _PARADIGM_HEADS and not _mixed_case(short.text))
+        )
         for form in (long, short)
     }
     title_end = doc._.kg_title_end
@@ -213,6 +257,7 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         for span, rule in zip(group, rules, strict=True)
         if rule == "gazetteer" and span.start >= title_end
     }
+    bracketed = {i for tok in doc if _proposes(tok) for i in _bracketed_names(tok)}
     proposed: set[str] = set()
     titles: set[str] = set()
     for span, is_named, rule in zip(group, named, rules, strict=True):
@@ -224,6 +269,8 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             continue
         elif rule == "list" and _own_list(span, proposal_tokens):
             proposed.add(key)
+        elif is_named and span.label_ != "Task" and any(t.i in bracketed for t in span):
+            proposed.add(key)  # "(D3PO)" defined in the proposing clause
         elif span.label_ in {"Method", "Dataset", "Concept"} and all(t.i in named_tokens for t in span):
             proposed.add(key)  # what the authors name is theirs, a coined name or not
         elif (
@@ -249,9 +296,15 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         if lead and key == lead and not field and long_form.start >= title_end:
             proposed |= {long_form.text.lower(), short_form.text.lower()}
     # An abbreviation pair is proposed together: "Implicit Reward Model (IRM)".
+    # Not a form the abstract used before proposing anything ("goal-conditioned RL ... a new method,
+    # Generalizable Offline goAl-condiTioned RL (GOAT)" proposes GOAT, not goal-conditioned RL).
     for long_form, short_form in abbreviations:
         if long_form.text.lower() in proposed or short_form.text.lower() in proposed:
-            proposed |= {long_form.text.lower(), short_form.text.lower()}
+            proposed |= {
+                form.text.lower()
+                for form in (long_form, short_form)
+                if not _used_before(form, group, title_end, proposal_tokens)
+            }
 
     addressed = _addressed(doc)
     own = {t.i for span in group if span.text.lower() in proposed for t in span}
