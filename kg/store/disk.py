@@ -18,7 +18,7 @@ every quad. The sync runs on a copy of the store (a RocksDB checkpoint: hard lin
 that replaces the old directory by rename once it is complete, so a reader never sees a
 half-written store and a failed build leaves the old one in place. A store that changed is
 compacted (``optimize``) before the swap: one sorted run per index, which makes RocksDB point
-lookups, and so the joins of a query, 1.5 to 2 times faster (benchmarks/SPARQL.md).
+lookups, and so the joins of a query, 1.1 to 2.4 times faster (benchmarks/SPARQL.md).
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def _write(source: ox.Store, path: Path, work: Path) -> StoreReport:
     quads = len(target)
     target.flush()
     if added or replaced or removed:
-        target.optimize()  # compact: reads on the written store are 1.5-2x faster (benchmarks/SPARQL.md)
+        target.optimize()  # compact: 1.1-2.4x faster reads (benchmarks/SPARQL.md)
     del target
     unchanged = len(wanted) - len(added) - len(replaced)
     report = StoreReport(path, len(added), len(replaced), len(removed), unchanged, quads)
