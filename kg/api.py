@@ -225,7 +225,7 @@ class KnowledgeGraph:
               OPTIONAL { ?iri dcterms:date ?date }
               OPTIONAL { ?iri kg:authorCount ?n_authors }
               OPTIONAL { ?iri kg:upvotes ?upvotes }
-            } ORDER BY ?title
+            } ORDER BY ?title ?iri
             """
         )
 
@@ -242,7 +242,7 @@ class KnowledgeGraph:
               VALUES ?class {{ {values} }}
               ?iri a ?class ; skos:prefLabel ?label ; kg:support ?papers .
               OPTIONAL {{ ?iri skos:altLabel ?alias }}
-            }} GROUP BY ?iri ?label ?class ?papers ORDER BY DESC(?papers) ?label
+            }} GROUP BY ?iri ?label ?class ?papers ORDER BY DESC(?papers) ?label ?iri
             """
         )
         frame.insert(2, "type", frame.pop("class").str.removeprefix(str(KG)))
@@ -303,7 +303,7 @@ class KnowledgeGraph:
                          prov:wasAttributedTo ?agent .
               ?agent rdfs:label ?extractor ; schema:softwareVersion ?version .
               ?paper dcterms:title ?title .
-            }} ORDER BY DESC(?confidence) ?title
+            }} ORDER BY DESC(?confidence) ?title ?start ?sentence
             """
         )
 
