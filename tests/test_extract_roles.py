@@ -81,7 +81,6 @@ def test_roles_own_name_in_abstract_is_proposed_too(extraction):
         "Beyond Training Objectives",
         "Train Once, Get a Family",
         "The Alignment Ceiling",
-        "Correlated Proxies",
         "Shaking the foundations",
         "One Solution is Not All You Need",
         "Life, uh, Finds a Way",
@@ -313,3 +312,25 @@ def test_roles_name_defined_in_brackets_in_the_proposing_clause(extraction, titl
     proposed = role_texts(extraction(title_start), "proposes")
     assert names <= proposed
     assert not proposed & not_proposed
+
+
+@pytest.mark.parametrize(
+    ("title_start", "name"),
+    [
+        ("Gödel Agent", "Gödel Agent"),
+        ("Information Maximizing Curriculum", "Information Maximizing Curriculum"),
+    ],
+)
+def test_roles_short_capitalised_title_name_is_proposed(extraction, title_start, name):
+    assert name in proposed_in_title(extraction(title_start))
+
+
+@pytest.mark.parametrize(
+    ("title_start", "prefix"),
+    [
+        ("Beyond Reward: Offline", "Beyond Reward"),
+        ("Robot Fine-Tuning Made Easy", "Robot Fine-Tuning Made Easy"),
+    ],
+)
+def test_roles_capitalised_topic_or_clause_before_a_colon_is_no_name(extraction, title_start, prefix):
+    assert prefix not in proposed_in_title(extraction(title_start))

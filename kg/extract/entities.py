@@ -250,7 +250,11 @@ class EntityRecognizer:
         )
         # "Agent Q": a short capitalised name with a lone capital letter in it
         lettered = len(prefix) <= 3 and any(_is_name_piece(t.text) and t.is_upper for t in prefix)
-        if len(prefix) > 6 or doc[0].is_stop or not (single_unit or coined or lettered):
+        if (
+            len(prefix) > 6
+            or doc[0].is_stop
+            or not (single_unit or coined or lettered or _titled_name(prefix))
+        ):
             return []
         return [Candidate(0, colon, label, SCORES["title"], True, "title")]
 
@@ -449,6 +453,20 @@ _NOT_NAME_STARTS = frozenset(
         "better",
     }
 )
+
+
+def _titled_name(prefix: Span) -> bool:
+    """A short capitalised name before a title's colon ("Gödel Agent: ...", "Information Maximizing
+    Curriculum: ..."): two to four capitalised words, no function word, no verb, not a topic
+    ("Beyond Reward: ...") and not a field ("... Reinforcement Learning")."""
+    words = [t for t in prefix if t.text != "-"]
+    return (
+        2 <= len(words) <= 4
+        and all(t.text[:1].isupper() or prefix.doc[t.i - 1].text == "-" for t in words)
+        and not any(t.is_stop or t.tag_ in {"VBD", "VBN", "VBZ", "MD"} for t in words)
+        and words[0].lower_ not in _NOT_NAME_STARTS | {"beyond"}
+        and " ".join(t.lower_ for t in words[-2:]) not in FIELD_ENDINGS
+    )
 
 
 def _title_for_name(doc: Doc, end: int) -> list[Candidate]:
