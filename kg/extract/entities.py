@@ -140,6 +140,11 @@ def unit_is_name(tokens: list[str]) -> bool:
     return any(is_coined(w) for w in words)
 
 
+def _has_name_unit(doc: Doc, start: int, end: int) -> bool:
+    """Whether one of the written units of ``doc[start:end]`` is a name (``FineTuneRL setting``)."""
+    return any(unit_is_name([t.text for t in doc[s:e]]) for s, e in name_units(doc, start, end))
+
+
 def ends_in_name_piece(text: str) -> bool:
     """A hyphenated name whose last piece is a lone letter or a number: ``stream-x``, ``Best-of-N``."""
     *words, last = text.split("-")
@@ -275,7 +280,7 @@ class EntityRecognizer:
         if end >= title_end or end - start < 2 or head_lemma(doc[end - 1]) not in DATASET_HEADS:
             return []
         name_end = end - 1
-        if not any(unit_is_name([t.text for t in doc[s:e]]) for s, e in name_units(doc, start, name_end)):
+        if not _has_name_unit(doc, start, name_end):
             return []
         return [Candidate(start, name_end, "Dataset", SCORES["title"], True, "title")]
 
@@ -346,9 +351,7 @@ class EntityRecognizer:
             span = _trim(doc[tokens[0] : end])
             # one common word is no name: "we call our method X" names X, not "method"
             if span is not None and (len(span) > 1 or not span[0].is_lower):
-                coined = any(
-                    unit_is_name([t.text for t in doc[s:e]]) for s, e in name_units(doc, span.start, span.end)
-                )
+                coined = _has_name_unit(doc, span.start, span.end)
                 label = _phrase_label(span) or (
                     _name_label(doc, span.start, span.end) if coined else "Concept"
                 )

@@ -208,15 +208,13 @@ def _title_lead(doc: Doc) -> str:
     return "".join(words).strip().lower()
 
 
-def _used_before(span: Span, group: SpanGroup, title_end: int, proposal_tokens: set[int]) -> bool:
-    """Whether the abstract uses a name before it proposes anything: "online RL algorithms ... We
-    propose an RL framework called MEX" builds on RL, it does not propose it."""
+def _used_before(span: Span, group: SpanGroup, title_end: int, first: int | None) -> bool:
+    """Whether the abstract uses a name before ``first``, the start of its first proposing sentence
+    (by default the name's own sentence): "online RL algorithms ... We propose an RL framework called
+    MEX" builds on RL, it does not propose it."""
     key = span.text.lower()
-    doc = span.doc
-    first = min((doc[i].sent.start for i in proposal_tokens if i >= title_end), default=span.sent.start)
-    return any(
-        other.text.lower() == key and title_end <= other.start and other.end <= first for other in group
-    )
+    end = span.sent.start if first is None else first
+    return any(other.text.lower() == key and title_end <= other.start and other.end <= end for other in group)
 
 
 def _describes_known_name(span: Span, known_names: set[str]) -> bool:
@@ -258,6 +256,7 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         if rule == "gazetteer" and span.start >= title_end
     }
     bracketed = {i for tok in doc if _proposes(tok) for i in _bracketed_names(tok)}
+    first_proposal = min((doc[i].sent.start for i in proposal_tokens if i >= title_end), default=None)
     proposed: set[str] = set()
     titles: set[str] = set()
     for span, is_named, rule in zip(group, named, rules, strict=True):
@@ -277,7 +276,7 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             is_named
             and span.label_ in {"Method", "Dataset"}
             and any(t.i in proposal_tokens for t in span)
-            and not _used_before(span, group, title_end, proposal_tokens)
+            and not _used_before(span, group, title_end, first_proposal)
         ):
             proposed.add(key)
     # A proposed name built on another one is the proposal, the other its base:
@@ -303,7 +302,7 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             proposed |= {
                 form.text.lower()
                 for form in (long_form, short_form)
-                if not _used_before(form, group, title_end, proposal_tokens)
+                if not _used_before(form, group, title_end, first_proposal)
             }
 
     addressed = _addressed(doc)
