@@ -334,3 +334,56 @@ def test_roles_short_capitalised_title_name_is_proposed(extraction, title_start,
 )
 def test_roles_capitalised_topic_or_clause_before_a_colon_is_no_name(extraction, title_start, prefix):
     assert prefix not in proposed_in_title(extraction(title_start))
+
+
+@pytest.mark.parametrize(
+    ("title_start", "name"),
+    [
+        ("Foundation Policies with Hilbert", "Hilbert Representations"),
+        ("Offline Reinforcement Learning with Closed-Form", "Closed-Form Policy Improvement Operators"),
+        ("Enhancing Language Multi-Agent Learning", "Multi-Agent Credit Re-Assignment"),
+        ("Exploration by Random Distribution", "Random Distribution Distillation"),
+    ],
+)
+def test_roles_title_means_is_proposed(extraction, title_start, name):
+    """ "<Problem> with|via|by <Name>": the capitalised means of a colon-less title is the paper's."""
+    assert name in proposed_in_title(extraction(title_start))
+
+
+@pytest.mark.parametrize(
+    ("title_start", "phrase"),
+    [
+        ("Augmenting Autotelic Agents with Large", "Large Language Models"),  # a field
+        ("Safe Reinforcement Learning with Minimal", "Minimal Supervision"),  # a setting
+        ("Incentivizing Exploration with Linear", "Linear Contexts"),  # a coordination
+        ("Aligning Diffusion Behaviors with Q-functions", "Q-functions"),
+    ],
+)
+def test_roles_title_means_that_is_no_contribution_is_not_proposed(extraction, title_start, phrase):
+    proposed = {p.lower() for p in proposed_in_title(extraction(title_start))}
+    assert not any(phrase.lower() in p for p in proposed)
+
+
+@pytest.mark.parametrize(
+    ("title_start", "name"),
+    [
+        ("Online Prototype Learning for Online", "online prototype equilibrium"),
+        ("Safe Reinforcement Learning with Minimal", "optimistic forgetting"),
+    ],
+)
+def test_roles_bare_object_of_we_propose_is_a_name(extraction, title_start, name):
+    """ "we propose online prototype equilibrium to ...": no article, so a name, and the paper's."""
+    assert name in role_texts(extraction(title_start), "proposes")
+
+
+def test_roles_we_introduce_a_known_technique_does_not_propose_it(extraction):
+    """ "we introduce mutual information maximization to formalize ...": brought in, not new."""
+    ex = extraction("Attention-Guided Contrastive Role")
+    assert "mutual information maximization" not in {t.lower() for t in role_texts(ex, "proposes")}
+
+
+def test_roles_name_said_to_be_a_game_is_a_benchmark(extraction):
+    """ "Our agents operate in LIGHT (Urbanek et al. 2019) -- a ... text adventure game"."""
+    ex = extraction("Situated Dialogue Learning")
+    assert "LIGHT" in role_texts(ex, "evaluatedOn")
+    assert "LIGHT" not in role_texts(ex, "uses")

@@ -242,3 +242,10 @@ def test_merge_sample_never_proposes_and_uses_the_same_entity(sample_kg):
     for role in ("proposes", "uses"):  # both kinds of triple are there to collide
         assert sample_kg.sparql(f"SELECT ?p WHERE {{ ?p kg:{role} ?e }} LIMIT 1").shape[0] == 1
     assert both.empty, both.head().to_string()
+
+
+def test_merge_sample_name_with_markup_keeps_its_written_forms(sample_kg):
+    """The M$^3$GPT paper: label without markup, the written and plain-typed forms as aliases."""
+    (node,) = sample_kg.find("M3GPT")
+    assert {"M3GPT", "M$^3$GPT", "M^3GPT"} <= labels(sample_kg, node)
+    assert sample_kg.find("M^3GPT") == [node]

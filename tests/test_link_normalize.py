@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.link.normalize import canonical_key, clean_surface, singular
+from kg.link.normalize import canonical_key, clean_surface, singular, written_forms
 
 
 @pytest.mark.parametrize(
@@ -162,3 +162,17 @@ def test_normalize_key_of_a_key_is_itself_for_plain_words(words, sep):
     """
     key = canonical_key(sep.join(words))
     assert canonical_key(key) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "forms"),
+    [
+        ("M$^3$GPT", ("M$^3$GPT", "M^3GPT")),
+        ("\\mathrm{ONI}", ("\\mathrm{ONI}",)),
+        ("PPO", ()),
+        ("pre-training", ()),
+    ],
+)
+def test_normalize_written_forms_of_names_with_markup(text, forms):
+    """A name with LaTeX-ish markup keeps how it was written (and typed) as aliases; others add none."""
+    assert written_forms(text) == forms

@@ -278,7 +278,7 @@ class EntityRecognizer:
         if end < title_end and start == 0 and doc[end].lower_ == "for":
             return _title_for_name(doc, end)
         if end >= title_end or end - start < 2 or head_lemma(doc[end - 1]) not in DATASET_HEADS:
-            return []
+            return _title_means_name(doc, title_end)
         name_end = end - 1
         if not _has_name_unit(doc, start, name_end):
             return []
@@ -488,6 +488,45 @@ def _title_for_name(doc: Doc, end: int) -> list[Candidate]:
     return [Candidate(0, end, "Method", SCORES["title"], True, "title")]
 
 
+#: Words after which a title names the paper's means: "Exploration by Random Distribution Distillation".
+_MEANS_WORDS = frozenset({"with", "via", "by", "through"})
+#: Words that end the means phrase: "... with Dataset Constraint for Offline RL".
+_MEANS_ENDS = frozenset({"for", "in", "on", "to", "from", "without", "under"})
+#: Heads of a means phrase that describe the setting or the result, not a contribution.
+_NOT_MEANS_HEADS = frozenset(
+    {"task", "supervision", "guarantee", "feedback", "preference", "data", "demonstration", "function"}
+)
+
+
+def _title_means_name(doc: Doc, title_end: int) -> list[Candidate]:
+    """A colon-less title's means as the paper's name: two to four capitalised words after its
+    last "with", "via", "by" or "through" ("Foundation Policies with Hilbert Representations"), not
+    a field ("... with Large Language Models"), a gerund or a setting ("... with Diverse Tasks")."""
+    at = max((t.i for t in doc[:title_end] if t.lower_ in _MEANS_WORDS), default=None)
+    if at is None:
+        return []
+    end = next((t.i for t in doc[at + 1 : title_end] if t.lower_ in _MEANS_ENDS), title_end)
+    phrase = doc[at + 1 : end]
+    words = [t for t in phrase if t.text != "-"]
+    units = sum(1 for t in phrase if t.i == phrase.start or doc[t.i - 1].whitespace_)
+    if not (
+        2 <= units <= 4
+        and all(t.text[:1].isupper() or doc[t.i - 1].text == "-" for t in words)
+        # "with Linear Contexts and Combinatorial Actions" is a setting, not one name
+        and not any(
+            (t.is_stop and "-" not in (doc[t.i - 1].text, doc[t.i + 1 : t.i + 2].text))  # "Re-Assignment"
+            or t.is_punct
+            or t.tag_ in {"VBD", "VBZ", "MD"}
+            for t in words
+        )
+        and not words[0].lower_.endswith("ing")
+        and " ".join(t.lower_ for t in words[-2:]) not in FIELD_ENDINGS
+        and head_lemma(words[-1]) not in _NOT_MEANS_HEADS
+    ):
+        return []
+    return [Candidate(phrase.start, phrase.end, "Method", SCORES["title"], True, "title")]
+
+
 def _third_person(token: Token) -> bool:
     """A capitalised word inside a title phrase shaped like a verb's -s form: "Recovers", "Meets"."""
     text = token.text
@@ -621,12 +660,33 @@ def _name_label(doc: Doc, start: int, end: int) -> str:
     if any(p.lower().endswith(_DATASET_SUFFIXES) and not p.isupper() for p in pieces):
         return "Dataset"
     root = doc[start:end].root
+    if _said_to_be_dataset(doc, end):
+        return "Dataset"
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in {"on", "across"}:
         governor = head.head
         if head_lemma(governor) in _EVALUATION_CUES or governor.lemma_.lower() in _EVALUATION_CUES:
             return "Dataset"
     return "Method"
+
+
+_APPOSITION_MARKS = frozenset({",", "--", "—", "–", ":"})
+
+
+def _said_to_be_dataset(doc: Doc, end: int) -> bool:
+    """Whether the words after a name say it is a benchmark or an environment: "LIGHT (Urbanek et al.
+    2019) -- a large-scale crowd-sourced fantasy text adventure game", "X, a benchmark of ..."."""
+    i = end
+    if i < len(doc) and doc[i].text == "(":  # a citation or an acronym in between
+        i = next((j + 1 for j in range(i, min(i + 12, len(doc))) if doc[j].text == ")"), i)
+    if not (i + 1 < len(doc) and doc[i].text in _APPOSITION_MARKS and doc[i + 1].lower_ in {"a", "an"}):
+        return False
+    for tok in doc[i + 2 : min(i + 14, len(doc))]:
+        if tok.pos_ in {"VERB", "AUX", "ADP", "PUNCT"} and tok.text != "-" and tok.dep_ != "amod":
+            return False
+        if tok.pos_ in {"NOUN", "PROPN"} and head_lemma(tok) in DATASET_HEADS:
+            return True
+    return False
 
 
 _VERSION = re.compile(r"^(?:II|III|IV|VI?|v?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMKT])$")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.lexicon import NAMING_VERBS
+from kg.extract.lexicon import GENERIC_NOUNS, METHOD_HEADS, NAMING_VERBS
 
 #: Dependency labels inside a name the authors give ("which we term human priors (e.g. ...)" names one thing).
 _NAME_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "det", "poss", "npadvmod", "punct"})
@@ -18,7 +18,7 @@ _HABITUAL = frozenset({"often", "usually", "commonly", "sometimes", "typically",
 
 def named_by_authors(doc: Doc) -> set[int]:
     """Token indices inside what the authors give a name: "we call it X", "which we term X",
-    "dubbed X", "which we refer to as X", "define this to be the X"."""
+    "dubbed X", "which we refer to as X", "define this to be the X", "we propose X to ..."."""
     return {i for head in given_names(doc) for i in name_tokens(head)}
 
 
@@ -43,8 +43,25 @@ def given_names(doc: Doc) -> list[Token]:
                 elif child.dep_ in {"xcomp", "ccomp", "advcl"} and child.lemma_ == "be":
                     # "define this to be X"
                     objects += [g for g in child.children if g.dep_ == "attr"]
+        elif lemma == "propose" and _by_us(tok):  # "we introduce X" often brings in a known X
+            objects = [c for c in tok.children if c.dep_ == "dobj" and _bare_name(c)]
         heads += [obj for obj in objects if obj.lower_ not in {"it", "this", "them"}]
     return heads
+
+
+def _bare_name(head: Token) -> bool:
+    """An object of "we propose" used without an article, as a name is: "we propose online prototype
+    equilibrium to ...", "we propose optimistic forgetting, a novel ..." (not "we propose guided RL
+    approaches", a plural, nor "we propose novel method", a kind of thing)."""
+    tokens = name_tokens(head)
+    return (
+        head.tag_ in {"NN", "NNP"}
+        and 2 <= len(tokens) <= 4
+        and max(tokens) - min(tokens) == len(tokens) - 1
+        and not any(head.doc[i].dep_ in {"det", "poss", "nummod"} for i in tokens)
+        and not any(head.doc[i].lower_ in {"novel", "new"} for i in tokens)
+        and head.lemma_.lower() not in GENERIC_NOUNS | METHOD_HEADS
+    )
 
 
 def name_tokens(head: Token) -> set[int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from kg.extract.identity import EXTRACTOR_VERSION
 from kg.extract.lexicon import container_name
-from kg.link.normalize import canonical_key, clean_surface
+from kg.link.normalize import canonical_key, clean_surface, written_forms
 from kg.types import (
     ENTITY_TYPES,
     SYMMETRIC_RELATIONS,
@@ -111,7 +111,8 @@ def _relation_provenance(relation: RelationMention) -> Provenance:
 
 def _entity(key: str, mentions: list[Mention], names: Iterable[str] = ()) -> Entity:
     """One entity from its mentions: type by score-weighted vote, label by frequency; ``names``
-    (the bare names of "<Name> suite" mentions) become aliases too."""
+    (the bare names of "<Name> suite" mentions) and the written forms of names with markup
+    (``M$^3$GPT``, ``M^3GPT``) become aliases too."""
     votes: Counter[str] = Counter()
     for m in mentions:
         votes[m.label] += m.score
@@ -126,7 +127,8 @@ def _entity(key: str, mentions: list[Mention], names: Iterable[str] = ()) -> Ent
         if surface.casefold() not in seen:
             seen.add(surface.casefold())
             aliases.append(surface)
-    for name in sorted(names):
+    written = {form for m in mentions for form in written_forms(m.text)}
+    for name in sorted({*names, *written}):
         if name.casefold() not in seen:
             seen.add(name.casefold())
             aliases.append(name)

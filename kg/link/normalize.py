@@ -60,6 +60,16 @@ def clean_surface(text: str) -> str:
     return " ".join(text.split())
 
 
+def written_forms(text: str) -> tuple[str, ...]:
+    """The forms a name with LaTeX-ish markup is written in, besides its cleaned label: as in the
+    paper (``M$^3$GPT``) and as typed in plain text (``M^3GPT``); nothing for a name without markup."""
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    if not _LATEX_NOISE.search(text):
+        return ()
+    typed = re.sub(r"[${}]", "", _LATEX_COMMAND.sub("", text))
+    return tuple(dict.fromkeys(form for form in (text, typed) if form != clean_surface(text)))
+
+
 def canonical_key(text: str) -> str:
     """The matching key of a name: cleaned, case-folded, British -isation spelt -ization, last word
     singular, no separators."""
