@@ -387,3 +387,17 @@ def test_roles_name_said_to_be_a_game_is_a_benchmark(extraction):
     ex = extraction("Situated Dialogue Learning")
     assert "LIGHT" in role_texts(ex, "evaluatedOn")
     assert "LIGHT" not in role_texts(ex, "uses")
+
+
+def test_roles_coordinated_propose_takes_the_sentence_subject(extraction):
+    """ "we find that ... can be more effective and thus propose Policy Regularization with Dataset
+    Constraint (PRDC)": the pair is proposed, and the title's "Dataset Constraint" is only its part."""
+    proposed = role_texts(extraction("Policy Regularization with Dataset"), "proposes")
+    assert {"PRDC", "Policy Regularization with Dataset Constraint"} <= proposed
+    assert "Dataset Constraint" not in proposed
+
+
+def test_roles_model_names_keep_version_and_tier(extraction):
+    """ "o1, Claude 3.5 Sonnet, Claude 3 Opus, Gemini 1.5 Pro, and Llama 3.1 405B" are the models used."""
+    used = role_texts(extraction("Frontier Models are Capable"), "uses")
+    assert {"o1", "Claude 3.5 Sonnet", "Claude 3 Opus", "Gemini 1.5 Pro", "Llama 3.1 405B"} <= used

@@ -689,13 +689,20 @@ def _said_to_be_dataset(doc: Doc, end: int) -> bool:
     return False
 
 
+_MODEL_TIERS = frozenset(
+    {"Sonnet", "Opus", "Haiku", "Pro", "Flash", "Ultra", "Nano", "Turbo", "Instruct", "Chat"}
+)
 _VERSION = re.compile(r"^(?:II|III|IV|VI?|v?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMKT])$")
 
 
 def _with_version(doc: Doc, cand: Candidate) -> Candidate:
-    """Grow a name over a following version or size: ``Llama 3``, ``StarCraft II``, ``Llama-3 70B``."""
+    """Grow a name over a following version or size (``Llama 3``, ``StarCraft II``, ``Llama-3 70B``)
+    and a model tier after the version (``Claude 3.5 Sonnet``)."""
     end = cand.end
     while cand.named and end < len(doc) and doc[end - 1].whitespace_ and _VERSION.match(doc[end].text):
+        end += 1
+    # "Claude 3.5 Sonnet", "Gemini 1.5 Pro": a model's tier after its version is part of its name
+    if end > cand.end and end < len(doc) and doc[end - 1].whitespace_ and doc[end].text in _MODEL_TIERS:
         end += 1
     if end == cand.end:
         return cand

@@ -71,6 +71,9 @@ def _by_authors(verb: Token) -> bool:
             return True
         if child.dep_ == "nsubj" and child.lemma_.lower() in AUTHOR_SUBJECTS:
             return True
+    if verb.dep_ == "conj" and not subjects(verb) and verb.sent.root != verb:
+        # "we find that ... can be more effective and thus propose X": the sentence's subject
+        return _by_authors(verb.sent.root)
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and not subjects(verb) and verb.head.pos_ == "VERB":
         return _by_authors(verb.head)  # "We propose X, introducing the Goal Success Rate (GSR)"
     # "In this paper, a new method X is proposed"
@@ -305,6 +308,11 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
                 if not _used_before(form, group, title_end, first_proposal)
             }
 
+    # A title name inside a longer name the paper proposes is part of it: "... with Dataset
+    # Constraint" in a title and "we propose Policy Regularization with Dataset Constraint (PRDC)".
+    proposed -= {
+        name for name in titles if any(f" {name} " in f" {other} " != f" {name} " for other in proposed)
+    }
     addressed = _addressed(doc)
     own = {t.i for span in group if span.text.lower() in proposed for t in span}
     beaten = _outperformed(doc, own)
