@@ -401,3 +401,16 @@ def test_roles_model_names_keep_version_and_tier(extraction):
     """ "o1, Claude 3.5 Sonnet, Claude 3 Opus, Gemini 1.5 Pro, and Llama 3.1 405B" are the models used."""
     used = role_texts(extraction("Frontier Models are Capable"), "uses")
     assert {"o1", "Claude 3.5 Sonnet", "Claude 3 Opus", "Gemini 1.5 Pro", "Llama 3.1 405B"} <= used
+
+
+def test_roles_named_games_of_the_evaluation_are_benchmarks(extraction):
+    """ "the Ultimatum Game, matrix games, and the DealOrNoDeal negotiation task": two named benchmarks."""
+    ex = extraction("Reward Design with Language Models")
+    assert {"Ultimatum Game", "DealOrNoDeal"} <= role_texts(ex, "evaluatedOn")
+    assert "DealOrNoDeal" not in role_texts(ex, "uses")
+
+
+def test_roles_capitalised_game_in_a_title_is_not_a_benchmark(extraction):
+    """ "... Multi-Agent Reinforcement Learning as a Bayesian Game": a formalism, not an environment."""
+    ex = extraction("Byzantine Robust Cooperative")
+    assert "Bayesian Game" not in role_texts(ex, "evaluatedOn")

@@ -64,6 +64,7 @@ def test_recognizer_scores_well_on_training_documents():
         ("English text", "Material", "Concept"),
         ("word n-grams", "OtherScientificTerm", "Concept"),
         ("the Continual-World benchmark", "OtherScientificTerm", "Dataset"),
+        ("non-zero-sum games", "OtherScientificTerm", "Concept"),
         ("this approach", "Generic", "Generic"),
         ("parsing", "Task", "Task"),
     ],
@@ -72,6 +73,18 @@ def test_recognizer_graph_label(text, scierc, expected):
     nlp = spacy.blank("en")
     doc = nlp(text)
     assert graph_label(doc[:], scierc) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "expected"),
+    [
+        ("We play the Ultimatum Game.", 3, "Dataset"),  # a capitalised game inside a sentence
+        ("Ultimatum Game results follow.", 0, "Concept"),  # sentence-initial capitals say nothing
+    ],
+)
+def test_recognizer_graph_label_of_a_capitalised_game(text, start, expected):
+    doc = spacy.blank("en")(text)
+    assert graph_label(doc[start : start + 2], "OtherScientificTerm") == expected
 
 
 def test_recognizer_decode_keeps_nested_and_drops_crossing_spans():

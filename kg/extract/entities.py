@@ -662,6 +662,15 @@ def _name_label(doc: Doc, start: int, end: int) -> str:
     root = doc[start:end].root
     if _said_to_be_dataset(doc, end):
         return "Dataset"
+    # "the DealOrNoDeal negotiation task", "MuJoCo locomotion tasks": a name of tasks is a benchmark
+    # (an acronym in capitals is not: "RL tasks" and "NLP tasks" are fields)
+    if (
+        root.dep_ in {"compound", "amod", "nmod"}
+        and root.head.pos_ == "NOUN"
+        and head_lemma(root.head) in DATASET_HEADS | {"task"}
+        and not doc[start:end].text.isupper()
+    ):
+        return "Dataset"
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in {"on", "across"}:
         governor = head.head

@@ -89,9 +89,25 @@ def graph_label(span: Span, scierc: str, rule_label: str | None = None) -> str:
         heads & _DATASET_WORDS or rule_label == "Dataset"
     ):
         return "Dataset"
+    if scierc in {"Material", "OtherScientificTerm", "Method"} and _proper_benchmark_name(span):
+        return "Dataset"
     if scierc == "Material":
         return "Dataset" if heads & _MATERIAL_DATASET_HEADS or _is_name(span) else "Concept"
     return SCIERC_TO_KG.get(scierc, "Concept")
+
+
+def _proper_benchmark_name(span: Span) -> bool:
+    """A capitalised name whose head says it is a game, environment or benchmark, inside a sentence
+    of the abstract: "the Ultimatum Game", "the Coin Game" (not "Atari games", a common plural, nor
+    a title's capitalised words: "... as a Bayesian Game")."""
+    words = [t for t in span if t.is_alpha]
+    return (
+        len(words) >= 2
+        and all(t.text[:1].isupper() for t in words)
+        and {head_lemma(span[-1]), span[-1].lower_} & DATASET_HEADS
+        and not span[0].is_sent_start
+        and span.start >= span.doc._.kg_title_end
+    )
 
 
 def model_words(sent: Span) -> tuple[list[str], list[tuple[int, int]]]:
@@ -211,7 +227,7 @@ class ModelRecognizer:
                 span = doc[start:end]
             spans.append(Span(doc, start, end, label=kind))
             scores.append(p)
-            named.append(_is_name(span))
+            named.append(_is_name(span) or (kind == "Dataset" and _proper_benchmark_name(span)))
             origin.append("model")
             scierc.append(label)
         order = sorted(range(len(spans)), key=lambda i: (spans[i].start, -spans[i].end))
