@@ -414,3 +414,16 @@ def test_roles_capitalised_game_in_a_title_is_not_a_benchmark(extraction):
     """ "... Multi-Agent Reinforcement Learning as a Bayesian Game": a formalism, not an environment."""
     ex = extraction("Byzantine Robust Cooperative")
     assert "Bayesian Game" not in role_texts(ex, "evaluatedOn")
+
+
+def test_roles_a_name_called_a_dataset_once_is_a_dataset_throughout(extraction):
+    """ "the IMDB positive review and CommonGen text generation task from the GRUE benchmark" and,
+    later, "on the IMDB dataset": IMDB and CommonGen are benchmarks, not methods the paper uses."""
+    ex = extraction("Learning to Generate Better Than Your LLM")
+    assert {"IMDB", "CommonGen", "GRUE"} <= role_texts(ex, "evaluatedOn")
+    assert not {"IMDB", "CommonGen"} & role_texts(ex, "uses")
+
+
+def test_roles_control_suite_task_names_are_benchmarks(extraction):
+    ex = extraction("Sample-Efficient Preference-based Reinforcement Learning with Dynamics")
+    assert {"walker-walk", "cheetah-run", "quadruped-walk"} <= role_texts(ex, "evaluatedOn")

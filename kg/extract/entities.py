@@ -664,13 +664,12 @@ def _name_label(doc: Doc, start: int, end: int) -> str:
         return "Dataset"
     # "the DealOrNoDeal negotiation task", "MuJoCo locomotion tasks": a name of tasks is a benchmark
     # (an acronym in capitals is not: "RL tasks" and "NLP tasks" are fields)
-    if (
-        root.dep_ in {"compound", "amod", "nmod"}
-        and root.head.pos_ == "NOUN"
-        and head_lemma(root.head) in DATASET_HEADS | {"task"}
-        and not doc[start:end].text.isupper()
-    ):
-        return "Dataset"
+    if root.dep_ in {"compound", "amod", "nmod"} and not doc[start:end].text.isupper():
+        noun = root.head
+        while noun.dep_ == "compound" and noun.head.pos_ == "NOUN":  # "CommonGen text generation task"
+            noun = noun.head
+        if noun.pos_ == "NOUN" and head_lemma(noun) in DATASET_HEADS | {"task"}:
+            return "Dataset"
     head = root.head
     if root.dep_ == "pobj" and head.lower_ in {"on", "across"}:
         governor = head.head
@@ -748,10 +747,20 @@ def _harmonise_labels(doc: Doc, chosen: list[Candidate]) -> None:
     Datasets also spread along coordination: ``on D4RL and NeoRL`` makes NeoRL a dataset.
     """
     by_text: dict[str, Counter] = {}
+    by_name_rule: dict[str, Counter] = {}
     for c in chosen:
         # The title rule knows best what the paper's own name is.
         weight = 10 * c.score if c.rule == "title" else c.score
-        by_text.setdefault(doc[c.start : c.end].text.lower(), Counter())[c.label] += weight
+        text = doc[c.start : c.end].text.lower()
+        by_text.setdefault(text, Counter())[c.label] += weight
+        if c.rule == "name":
+            by_name_rule.setdefault(text, Counter())[c.label] += c.score
+    for text, votes in by_text.items():
+        # A bare name's "Method" is only _name_label's default, its "Dataset" is evidence:
+        # "the IMDB dataset" outvotes "the IMDB positive review".
+        named = by_name_rule.get(text, Counter())
+        if named["Dataset"] and named["Method"]:
+            votes["Method"] -= named["Method"] / 2
     for c in chosen:
         votes = by_text[doc[c.start : c.end].text.lower()]
         c.label = votes.most_common(1)[0][0]
