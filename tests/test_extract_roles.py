@@ -427,3 +427,26 @@ def test_roles_a_name_called_a_dataset_once_is_a_dataset_throughout(extraction):
 def test_roles_control_suite_task_names_are_benchmarks(extraction):
     ex = extraction("Sample-Efficient Preference-based Reinforcement Learning with Dynamics")
     assert {"walker-walk", "cheetah-run", "quadruped-walk"} <= role_texts(ex, "evaluatedOn")
+
+
+@pytest.mark.parametrize(
+    ("title_start", "benchmark"),
+    [
+        ("Learning to Navigate the Web", "World of Bits"),  # "on World of Bits benchmark"
+        ("Empirical Study of Mutual Reinforcement", "MRE Mix"),  # "21 MRE Mix datasets"
+    ],
+)
+def test_roles_capitalised_name_before_a_benchmark_word_is_evaluated_on(extraction, title_start, benchmark):
+    assert benchmark in role_texts(extraction(title_start), "evaluatedOn")
+
+
+@pytest.mark.parametrize(
+    ("title_start", "not_benchmark"),
+    [
+        ("The Benefits of Model-Based Generalization", "RL in"),  # "online RL in environments with ..."
+        ("Sentence-to-Label Generation Framework", "Wikipedia"),  # "construct a Wikipedia dataset"
+    ],
+)
+def test_roles_field_or_source_before_a_benchmark_word_is_none(extraction, title_start, not_benchmark):
+    ex = extraction(title_start)
+    assert not_benchmark not in role_texts(ex, "evaluatedOn") | role_texts(ex, "proposes")

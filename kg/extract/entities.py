@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, SpanGroup, Token
 
 from kg.extract.lexicon import (
     ADJECTIVAL_SUFFIXES,
+    CONTAINER_HEADS,
     DATASET_HEADS,
     EVALUATIVE_MODIFIERS,
     GENERIC_NOUNS,
@@ -37,6 +38,7 @@ SCORES = {
     "title": 0.96,
     "list": 0.96,
     "given": 0.9,
+    "benchmark": 0.92,
     "name": 0.7,
     "phrase": 0.55,
     "concept": 0.4,
@@ -178,6 +180,7 @@ class EntityRecognizer:
             *self._abbreviations(doc),
             *self._title_name(doc, title_end),
             *self._names(doc),
+            *self._benchmark_names(doc),
             *self._listed_names(doc),
             *self._given_names(doc),
             *self._noun_phrases(doc),
@@ -321,6 +324,32 @@ class EntityRecognizer:
                     i = max(j, i + 1)
                 else:
                     i += 1
+        return found
+
+    def _benchmark_names(self, doc: Doc) -> list[Candidate]:
+        """Capitalised words right before a lower-case benchmark word, function words allowed
+        between them: "on World of Bits benchmark", "21 MRE Mix datasets", "the Habitat simulator"."""
+        found = []
+        for word in doc[doc._.kg_title_end :]:
+            # a name right before the word; "online RL in environments" names none
+            if word.text not in _BENCHMARK_WORDS or not _capitalised(doc[word.i - 1]):
+                continue
+            start = word.i
+            while start - 1 > word.sent.start and (
+                _capitalised(doc[start - 1])
+                or (doc[start - 1].text == "-" and not doc[start - 1].whitespace_)
+                or (doc[start - 1].lower_ in _NAME_JOINERS and _capitalised(doc[start - 2]))
+            ):
+                start -= 1
+            while start < word.i and not _capitalised(doc[start]):  # "MDPs in Procgen environments"
+                start += 1
+            name = doc[start : word.i].text
+            # an acronym of a field in capitals is no benchmark: "RL benchmarks", "LLM datasets"
+            acronym = start + 1 == word.i and re.fullmatch(r"[A-Z]+s?", name) is not None
+            # "construct a Wikipedia dataset" describes a dataset by its source, it does not name one
+            described = doc[start - 1].lower_ in {"a", "an"}
+            if start < word.i and not (doc[start].is_sent_start or acronym or described or name in NOT_NAMES):
+                found.append(Candidate(start, word.i, "Dataset", SCORES["benchmark"], True, "benchmark"))
         return found
 
     def _listed_names(self, doc: Doc) -> list[Candidate]:
@@ -727,6 +756,17 @@ def _yields_to_long_form(cand: Candidate, long_forms: list[Candidate]) -> bool:
             for a in long_forms
         )
     return cand.rule == "given" and any(a.start < cand.end and cand.start < a.end for a in long_forms)
+
+
+#: Lower-case words after a benchmark's name: "the World of Bits benchmark".
+_BENCHMARK_WORDS = CONTAINER_HEADS - {"games", "tasks"}
+#: Function words inside a capitalised name: "World of Bits", "Dungeons and Dragons".
+_NAME_JOINERS = frozenset({"of", "and", "the", "in", "&"})
+
+
+def _capitalised(token: Token) -> bool:
+    """A word written with a capital, not a function word: "World", "MRE", "D4RL", not "The"."""
+    return token.text[:1].isupper() and not (token.is_stop and token.text.istitle()) and _has_alnum(token)
 
 
 def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
