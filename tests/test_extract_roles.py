@@ -450,3 +450,20 @@ def test_roles_capitalised_name_before_a_benchmark_word_is_evaluated_on(extracti
 def test_roles_field_or_source_before_a_benchmark_word_is_none(extraction, title_start, not_benchmark):
     ex = extraction(title_start)
     assert not_benchmark not in role_texts(ex, "evaluatedOn") | role_texts(ex, "proposes")
+
+
+def test_roles_library_benchmark_and_algorithm_the_paper_introduces(extraction):
+    """ "we first introduce an open-source modular library, RL4LMs (Reinforcement Learning for
+    Language Models)", "we present the GRUE (...) benchmark", "... NLPO (Natural Language Policy
+    Optimization)": all three are the paper's, GRUE a benchmark it reports on."""
+    ex = extraction("Is Reinforcement Learning (Not) for Natural Language")
+    assert {"RL4LMs", "GRUE", "NLPO"} <= role_texts(ex, "proposes")
+    assert "GRUE" in role_texts(ex, "evaluatedOn")
+
+
+def test_roles_name_after_a_new_kind_of_thing_is_proposed(extraction):
+    """ "integrated into a new off-policy RL algorithm, TP-GRPO, which ..."; "1.5B and 7B parameter
+    LRMs" are model sizes, not benchmarks or methods."""
+    ex = extraction("Good Learners Think Their Thinking")
+    assert "TP-GRPO" in role_texts(ex, "proposes")
+    assert not {"1.5B", "7B"} & (role_texts(ex, "evaluatedOn") | role_texts(ex, "uses"))

@@ -127,6 +127,9 @@ def name_units(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return units
 
 
+_SIZE = re.compile(r"\d+(?:\.\d+)?[BMKT]")
+
+
 def unit_is_name(tokens: list[str]) -> bool:
     """Whether the tokens of a unit form a proper name rather than a modifier or a URL."""
     text = "".join(tokens)
@@ -136,6 +139,8 @@ def unit_is_name(tokens: list[str]) -> bool:
     if not words or words[-1].lower() in ADJECTIVAL_SUFFIXES:
         return False
     if all(w in NOT_NAMES for w in words):
+        return False
+    if _SIZE.fullmatch(text):  # "1.5B and 7B parameter LRMs": a model size, not a name
         return False
     if len(words) > 1 and any(_is_name_piece(w) for w in words) and words[0].lower() != "e":
         return True  # "stream-x", "Q-Decomposition", "k-means", "GPT-4"
@@ -228,6 +233,11 @@ class EntityRecognizer:
                 or _phrase_label(long_span, root=long_span[-1])
                 or "Concept"
             )
+            # "the GRUE (General Reinforced-language Understanding Evaluation) benchmark"
+            after = max(long_form.end, short_form.end)
+            after += after < len(doc) and doc[after].text == ")"
+            if after < len(doc) and head_lemma(doc[after]) in DATASET_HEADS:
+                label = "Dataset"
             score = SCORES["abbreviation"]
             found.append(Candidate(long_span.start, long_span.end, label, score, True, "abbreviation"))
             found.append(Candidate(short_form.start, short_form.end, label, score, True, "abbreviation"))

@@ -126,7 +126,13 @@ def _proposal_objects(doc: Doc) -> set[int]:
     inside: set[int] = set()
     for tok in doc:
         if _proposes(tok):
-            objects = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
+            objects = [
+                c
+                for c in tok.children
+                if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}
+                # "we introduce an open-source modular library, RL4LMs (...)" parsed loose
+                or (c.dep_ == "dep" and c.pos_ == "PROPN" and c.doc[c.i - 1].text == ",")
+            ]
             if not objects:  # "we introduce and study X": the object hangs on the second verb
                 objects = [
                     g for c in tok.children if c.dep_ == "conj" for g in c.children if g.dep_ == "dobj"
@@ -144,6 +150,11 @@ def _proposal_objects(doc: Doc) -> set[int]:
             # "SSL4RL, a novel framework that ..." proposes SSL4RL
             inside.add(tok.head.i)
             inside |= {c.i for c in tok.head.children if c.dep_ == "compound"}
+        elif tok.dep_ == "appos" and any(
+            c.lower_ in {"novel", "new"} for c in tok.head.children if c.dep_ == "amod"
+        ):
+            # "a new off-policy RL algorithm, TP-GRPO, which ..." proposes TP-GRPO
+            inside |= _object_tokens(tok)
         elif tok.dep_ == "appos" and any(c.lower_ == "our" for c in tok.head.children):
             # "our method, X, ..."
             inside |= _object_tokens(tok)
@@ -248,7 +259,12 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             not any(t.i in proposal_tokens for t in long)
             # "reinforcement learning (RL)" is a field; "cooperative coevolutionary reinforcement
             # learning (CoERL)" inside the proposal, with a coined acronym, is the contribution
-            or (long.root.lemma_.lower() in _PARADIGM_HEADS and not _mixed_case(short.text))
+            # (and so is one with a digit: "Reinforcement Learning for Language Models (RL4LMs)")
+            or (
+                long.root.lemma_.lower() in _PARADIGM_HEADS
+                and not _mixed_case(short.text)
+                and not any(ch.isdigit() for ch in short.text)
+            )
         )
         for form in (long, short)
     }
