@@ -467,3 +467,8 @@ def test_roles_name_after_a_new_kind_of_thing_is_proposed(extraction):
     ex = extraction("Good Learners Think Their Thinking")
     assert "TP-GRPO" in role_texts(ex, "proposes")
     assert not {"1.5B", "7B"} & (role_texts(ex, "evaluatedOn") | role_texts(ex, "uses"))
+
+
+def test_roles_a_survey_proposes_nothing_by_its_title(extraction):
+    ex = extraction("Reinforcement Learning Enhanced LLMs: A Survey")
+    assert not proposed_in_title(ex)

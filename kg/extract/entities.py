@@ -249,6 +249,8 @@ class EntityRecognizer:
         if colon is None or colon == 0:
             return self._title_head_name(doc, title_end)
         rest = doc[colon + 1 : title_end]
+        if any(t.lower_ in _SURVEY_WORDS for t in rest[:3]):
+            return []  # "Reinforcement Learning Enhanced LLMs: A Survey" names a topic
         label = "Dataset" if len(rest) and head_lemma(_first_head(rest)) in DATASET_HEADS else "Method"
         if "(" in doc[0:colon].text:  # "Video PreTraining (VPT): ..."
             return [
@@ -479,6 +481,9 @@ FIELD_ENDINGS = frozenset(
     {"reinforcement learning", "language models", "language model", "deep learning", "machine learning"}
 )
 
+
+#: Words after a title's colon that make what precedes it a topic: "...: A Survey".
+_SURVEY_WORDS = frozenset({"survey", "review", "overview", "tutorial", "primer"})
 
 #: First words of a title phrase that describe a topic or praise it ("Online Mechanism Design for ...").
 _NOT_NAME_STARTS = frozenset(
