@@ -472,3 +472,10 @@ def test_roles_name_after_a_new_kind_of_thing_is_proposed(extraction):
 def test_roles_a_survey_proposes_nothing_by_its_title(extraction):
     ex = extraction("Reinforcement Learning Enhanced LLMs: A Survey")
     assert not proposed_in_title(ex)
+
+
+def test_roles_name_the_authors_call_ours_is_proposed(extraction):
+    """ "..., named Confidence-Aware Moving Average (CAMA)" and "our simple CAMA outperforms ..."."""
+    ex = extraction("Online Continual Learning For Interactive Instruction")
+    assert "CAMA" in role_texts(ex, "proposes")
+    assert "CAMA" not in role_texts(ex, "uses")

@@ -158,6 +158,9 @@ def _proposal_objects(doc: Doc) -> set[int]:
         elif tok.dep_ == "appos" and any(c.lower_ == "our" for c in tok.head.children):
             # "our method, X, ..."
             inside |= _object_tokens(tok)
+        elif tok.pos_ == "PROPN" and any(c.dep_ == "poss" and c.lower_ == "our" for c in tok.children):
+            # "our simple CAMA outperforms ...": a name the authors call theirs
+            inside |= {tok.i} | {c.i for c in tok.children if c.dep_ == "compound"}
     return inside
 
 
