@@ -293,7 +293,7 @@ class EntityRecognizer:
         if end < title_end and start == 0 and doc[end].lower_ == "for":
             return _title_for_name(doc, end)
         if end >= title_end or end - start < 2 or head_lemma(doc[end - 1]) not in DATASET_HEADS:
-            return _title_means_name(doc, title_end)
+            return []
         name_end = end - 1
         if not _has_name_unit(doc, start, name_end):
             return []
@@ -530,45 +530,6 @@ def _title_for_name(doc: Doc, end: int) -> list[Candidate]:
     if " ".join(t.lower_ for t in words[-2:]) in FIELD_ENDINGS:
         return []
     return [Candidate(0, end, "Method", SCORES["title"], True, "title")]
-
-
-#: Words after which a title names the paper's means: "Exploration by Random Distribution Distillation".
-_MEANS_WORDS = frozenset({"with", "via", "by", "through"})
-#: Words that end the means phrase: "... with Dataset Constraint for Offline RL".
-_MEANS_ENDS = frozenset({"for", "in", "on", "to", "from", "without", "under"})
-#: Heads of a means phrase that describe the setting or the result, not a contribution.
-_NOT_MEANS_HEADS = frozenset(
-    {"task", "supervision", "guarantee", "feedback", "preference", "data", "demonstration", "function"}
-)
-
-
-def _title_means_name(doc: Doc, title_end: int) -> list[Candidate]:
-    """A colon-less title's means as the paper's name: two to four capitalised words after its
-    last "with", "via", "by" or "through" ("Foundation Policies with Hilbert Representations"), not
-    a field ("... with Large Language Models"), a gerund or a setting ("... with Diverse Tasks")."""
-    at = max((t.i for t in doc[:title_end] if t.lower_ in _MEANS_WORDS), default=None)
-    if at is None:
-        return []
-    end = next((t.i for t in doc[at + 1 : title_end] if t.lower_ in _MEANS_ENDS), title_end)
-    phrase = doc[at + 1 : end]
-    words = [t for t in phrase if t.text != "-"]
-    units = sum(1 for t in phrase if t.i == phrase.start or doc[t.i - 1].whitespace_)
-    if not (
-        2 <= units <= 4
-        and all(t.text[:1].isupper() or doc[t.i - 1].text == "-" for t in words)
-        # "with Linear Contexts and Combinatorial Actions" is a setting, not one name
-        and not any(
-            (t.is_stop and "-" not in (doc[t.i - 1].text, doc[t.i + 1 : t.i + 2].text))  # "Re-Assignment"
-            or t.is_punct
-            or t.tag_ in {"VBD", "VBZ", "MD"}
-            for t in words
-        )
-        and not words[0].lower_.endswith("ing")
-        and " ".join(t.lower_ for t in words[-2:]) not in FIELD_ENDINGS
-        and head_lemma(words[-1]) not in _NOT_MEANS_HEADS
-    ):
-        return []
-    return [Candidate(phrase.start, phrase.end, "Method", SCORES["title"], True, "title")]
 
 
 def _third_person(token: Token) -> bool:

@@ -327,11 +327,6 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
                 if not _used_before(form, group, title_end, first_proposal)
             }
 
-    # A title name inside a longer name the paper proposes is part of it: "... with Dataset
-    # Constraint" in a title and "we propose Policy Regularization with Dataset Constraint (PRDC)".
-    proposed -= {
-        name for name in titles if any(f" {name} " in f" {other} " != f" {name} " for other in proposed)
-    }
     addressed = _addressed(doc)
     own = {t.i for span in group if span.text.lower() in proposed for t in span}
     beaten = _outperformed(doc, own)
