@@ -249,3 +249,11 @@ def test_merge_sample_name_with_markup_keeps_its_written_forms(sample_kg):
     (node,) = sample_kg.find("M3GPT")
     assert {"M3GPT", "M$^3$GPT", "M^3GPT"} <= labels(sample_kg, node)
     assert sample_kg.find("M^3GPT") == [node]
+
+
+def test_merge_sample_benchmark_in_capitals_is_not_the_common_word(sample_kg):
+    """Mini-BEHAVIOR is evaluated on BEHAVIOR, the benchmark, not on the word "behaviors"."""
+    nodes = [n for n in sample_kg.find("BEHAVIOR") if "BEHAVIOR" in labels(sample_kg, n)]
+    assert nodes
+    for node in nodes:
+        assert "behaviors" not in {label.casefold() for label in labels(sample_kg, node)}

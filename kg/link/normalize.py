@@ -14,6 +14,8 @@ _LATEX_COMMAND = re.compile(r"\\(?:mathrm|mathbf|mathit|text|textbf|textit|opera
 _LATEX_NOISE = re.compile(r"[$^{}\\]")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/·.]+")
 _POSSESSIVE = re.compile(r"['’][sS]$")
+#: One word of four or more letters, all capitals: a name that may also spell a common word.
+_SHOUTED_WORD = re.compile(r"([A-Z]{4,})s?")
 _KEEP_S = ("ss", "us", "is", "ics", "ous", "sis")
 _ISATION = re.compile(r"isation|isations|ise(?=d|s|r)", re.IGNORECASE)
 #: Plurals and singulars the suffix rules get wrong.
@@ -72,8 +74,10 @@ def written_forms(text: str) -> tuple[str, ...]:
 
 def canonical_key(text: str) -> str:
     """The matching key of a name: cleaned, case-folded, British -isation spelt -ization, last word
-    singular, no separators."""
+    singular, no separators; a single word in capitals of four or more letters keeps its case."""
     text = _POSSESSIVE.sub("", clean_surface(text))
+    if shouted := _SHOUTED_WORD.fullmatch(text):
+        return shouted[1]  # "BEHAVIOR" (a benchmark) is not "behaviors"; "DRAGGNs" is "DRAGGN"
     text = _ISATION.sub(lambda m: m.group().replace("s", "z").replace("S", "Z"), text)
     words = text.split(" ")
     if words and words[-1]:
