@@ -14,7 +14,7 @@ kept once, and the statistics graph, which describes the whole graph, is compute
 * **oxigraph-disk**: the on-disk store written by :func:`kg.store.disk.write_store` and opened
   read-only, which is what ``kg query`` and ``KnowledgeGraph.load("outputs")`` query; timed in a
   fresh (spawned) process holding nothing but the store, as ``kg query`` does: in this process,
-  beside the graph in memory and rdflib's copy, its queries ran 1.2-5x slower;
+  beside the graph in memory and rdflib's copy, its queries ran 1.2-6x slower;
 * **oxigraph-mem**: an in-memory ``pyoxigraph.Store`` holding the same quads (what each
   ``kg serve`` worker queries by default);
 * **rdflib**: the same quads in an in-memory ``rdflib.Dataset`` whose default graph is the union of
