@@ -4,7 +4,8 @@
 has instances: ``void:class``, ``void:entities`` (how many entities of that class) and
 ``kg:meanSupport`` (the mean ``kg:support`` of those entities, as SPARQL ``AVG`` gives it).
 A query then reads five numbers instead of visiting every entity (``queries/entity-types.rq``).
-The figures are computed from the store itself, so they always equal a direct count.
+The figures are computed from the store by that direct count (so they are the same literals),
+when the graph is built; graphs added later (``kg build --infer``) are not counted.
 """
 
 from __future__ import annotations
