@@ -39,6 +39,7 @@ __all__ = [
     "ROLE_PROPERTIES",
     "SCHEMA",
     "SKOS",
+    "VOID",
     "XSD",
     "bind_prefixes",
     "ontology_graph",
@@ -100,6 +101,7 @@ class KG(DefinedNamespace):
     upvotes: URIRef  # Paper -> xsd:integer >= 0
     sourceFile: URIRef  # Paper -> xsd:string, a listing file it was read from
     entityKey: URIRef  # Entity -> xsd:string, the canonical merge key
+    meanSupport: URIRef  # void:Dataset (a class partition) -> xsd:decimal, mean kg:support
 
 
 #: Instance data: ``KGID["paper/..."]``, ``KGID["entity/..."]``; mint IRIs in ``kg.link.iri``.
@@ -111,12 +113,16 @@ SCHEMA = Namespace("https://schema.org/")
 #: ML-Schema.
 MLS = Namespace("http://www.w3.org/ns/mls#")
 
+#: VoID, the Vocabulary of Interlinked Datasets (the statistics graph, :mod:`kg.graph.stats`).
+VOID = Namespace("http://rdfs.org/ns/void#")
+
 #: Prefixes bound on every graph the package builds (see :func:`bind_prefixes`).
 PREFIXES: dict[str, Namespace] = {
     "kg": Namespace(str(KG)),
     "kgid": KGID,
     "schema": SCHEMA,
     "mls": MLS,
+    "void": VOID,
     "skos": Namespace(str(SKOS)),
     "dcterms": Namespace(str(DCTERMS)),
     "prov": Namespace(str(PROV)),

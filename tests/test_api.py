@@ -176,7 +176,7 @@ def test_api_sparql_construct(sample_kg: KnowledgeGraph) -> None:
 def test_api_stats(sample_kg: KnowledgeGraph, stats: dict, sample_corpus) -> None:
     n = len(sample_corpus.papers)
     assert stats["papers"] == n
-    assert stats["graphs"] == n + 2
+    assert stats["graphs"] == n + 3  # + entities, ontology, statistics
     assert set(stats["entities"]) <= set(ENTITY_TYPES)
     assert stats["entities"]["Dataset"] >= 1 and stats["entities"]["Method"] >= 1
     G = sample_kg.to_networkx()

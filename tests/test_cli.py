@@ -199,7 +199,8 @@ def test_cli_stats(sample_outputs: Path, sample_kg: KnowledgeGraph) -> None:
     lines = dict(line.rsplit(None, 1) for line in run.stdout.splitlines() if line.strip())
     numbers = sample_kg.stats()
     assert int(lines["papers"]) == numbers["papers"]
-    assert int(lines["graphs"]) == numbers["graphs"] == numbers["papers"] + 2
+    # the papers' graphs and three shared ones: entities, ontology, statistics
+    assert int(lines["graphs"]) == numbers["graphs"] == numbers["papers"] + 3
     assert int(lines["triples"]) == numbers["triples"]
     for etype, n in numbers["entities"].items():
         assert int(lines[etype]) == n, etype
@@ -432,4 +433,4 @@ def test_cli_build_then_query_and_stats(hostile_build) -> None:
     stats = kg("stats", "-g", out)
     assert stats.code == 0, stats.stderr
     assert "papers    3" in stats.stdout.splitlines()
-    assert "graphs    5" in stats.stdout.splitlines()
+    assert "graphs    6" in stats.stdout.splitlines()

@@ -139,11 +139,34 @@ def test_relations_become_entity_edges_with_evidence(sample_kg):
     assert all(int(s) < int(e) for s, e in zip(rows["start"], rows["end"], strict=True))
 
 
+# Every method's relations, in the order of the example query (which asks about one method).
+ALL_METHOD_RELATIONS = """
+SELECT ?method ?relation ?other ?type ?confidence ?sentence WHERE {
+  { VALUES (?p ?relation) { (kg:usedFor "used for") (kg:comparedWith "compared with") }
+    ?a rdf:predicate ?p ; rdf:subject ?m ; rdf:object ?o .
+  } UNION {
+    VALUES (?p ?relation) { (kg:evaluates "evaluated by") (kg:comparedWith "compared with") }
+    ?a rdf:predicate ?p ; rdf:subject ?o ; rdf:object ?m . }
+  FILTER EXISTS { ?m a kg:Method }
+  ?a kg:confidence ?confidence ; kg:evidence ?sentence .
+  ?m skos:prefLabel ?method .
+  ?o skos:prefLabel ?other ; a ?class .
+  FILTER(?class IN (kg:Method, kg:Dataset, kg:Task, kg:Metric, kg:Concept))
+  BIND(STRAFTER(STR(?class), "#") AS ?type)
+} ORDER BY ?method ?relation DESC(?confidence) ?other
+"""
+
+
 def test_relations_of_method_query(sample_kg):
     query = (Path(__file__).parents[1] / "queries" / "relations-of-method.rq").read_text()
     rows = sample_kg.sparql(query)
-    assert len(rows) == 40  # LIMIT 40: the sample graph has more
     assert set(rows.columns) == {"method", "relation", "other", "type", "confidence", "sentence"}
+    # the relations of PPO: exactly its rows among every method's relations
+    every = sample_kg.sparql(ALL_METHOD_RELATIONS)
+    assert len(every) > 100 and len(rows) >= 3
+    assert set(rows["method"]) == {"PPO"}
+    ppo = every[every["method"] == "PPO"].reset_index(drop=True)
+    assert rows.to_dict("records") == ppo.to_dict("records")
     assert set(rows["relation"]) <= {"used for", "evaluated by", "compared with"}
     # every row is backed by its evidence sentence, which names the method
     named = sum(

@@ -154,10 +154,12 @@ def test_store_disk_rebuild_with_more_papers(sample_corpus, tmp_path: Path) -> N
         corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         return KnowledgeGraph.build([corpus])
 
-    assert build(3).save_store(tmp_path / "store").added == 5  # three papers, entities, ontology
+    # three papers, entities, ontology, statistics
+    assert build(3).save_store(tmp_path / "store").added == 6
     bigger = build(5)
     report = bigger.save_store(tmp_path / "store")
     assert report.added == 2 and report.removed == 0
+    assert report.replaced == 2  # entities and statistics: their counts changed
     assert report.quads == len(bigger.store) == len(open_store(tmp_path / "store"))
     assert not bigger.save_store(tmp_path / "store").changed
 

@@ -1,4 +1,5 @@
-"""Build the RDF dataset: one named graph per paper, one for entities, one for the ontology.
+"""Build the RDF dataset: one named graph per paper, one for entities, one for the ontology,
+one for whole-graph statistics (:mod:`kg.graph.stats`).
 
 A paper's graph holds its metadata, its role triples (``paper kg:proposes entity``), the relation
 triples it states between entities (``entity kg:usedFor entity``, ``entity skos:broader entity``)
@@ -17,6 +18,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Literal
 from rdflib.term import URIRef
 
+from kg.graph.stats import add_statistics
 from kg.link.iri import (
     ENTITIES_GRAPH,
     ONTOLOGY_GRAPH,
@@ -153,6 +155,7 @@ def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
 
 def build_dataset(papers: Sequence[Paper], linked: LinkedCorpus, store: ox.Store | None = None) -> Dataset:
     """The whole knowledge graph as an rdflib Dataset over ``store`` (see the module docstring)."""
+    store = store if store is not None else ox.Store()
     ds = new_dataset(store)
     add_ontology(ds)
     for entity in linked.entities:
@@ -161,4 +164,5 @@ def build_dataset(papers: Sequence[Paper], linked: LinkedCorpus, store: ox.Store
         add_paper(ds, paper)
     for assertion in linked.assertions:
         add_assertion(ds, assertion)
+    add_statistics(store)
     return ds

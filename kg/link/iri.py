@@ -42,6 +42,8 @@ def assertion_iri(paper_id: str, predicate: str, obj: str, subject: str | None =
 
 ENTITIES_GRAPH = KGID["graph/entities"]
 ONTOLOGY_GRAPH = KGID["graph/ontology"]
+#: Whole-graph statistics (VoID class partitions, :mod:`kg.graph.stats`), derived from the other graphs.
+STATISTICS_GRAPH = KGID["graph/statistics"]
 #: Triples entailed by RDFS or OWL-RL reasoning (``kg build --infer``), apart from the extracted ones.
 INFERRED_GRAPH = KGID["graph/inferred"]
 
