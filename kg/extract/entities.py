@@ -127,6 +127,7 @@ def name_units(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return units
 
 
+#: A model size written alone: "7B", "1.5B".
 _SIZE = re.compile(r"\d+(?:\.\d+)?[BMKT]")
 
 
@@ -344,7 +345,7 @@ class EntityRecognizer:
         found = []
         for word in doc[doc._.kg_title_end :]:
             # a name right before the word; "online RL in environments" names none
-            if word.text not in _BENCHMARK_WORDS or not _capitalised(doc[word.i - 1]):
+            if word.text not in _BENCHMARK_WORDS or word.i == 0 or not _capitalised(doc[word.i - 1]):
                 continue
             start = word.i
             while start - 1 > word.sent.start and (
@@ -702,6 +703,7 @@ def _said_to_be_dataset(doc: Doc, end: int) -> bool:
     return False
 
 
+#: Words after a model's version that name its tier: "Claude 3.5 Sonnet", "Gemini 1.5 Pro".
 _MODEL_TIERS = frozenset(
     {"Sonnet", "Opus", "Haiku", "Pro", "Flash", "Ultra", "Nano", "Turbo", "Instruct", "Chat"}
 )

@@ -104,7 +104,7 @@ def _proper_benchmark_name(span: Span) -> bool:
     return (
         len(words) >= 2
         and all(t.text[:1].isupper() for t in words)
-        and {head_lemma(span[-1]), span[-1].lower_} & DATASET_HEADS
+        and bool({head_lemma(span[-1]), span[-1].lower_} & DATASET_HEADS)
         and not span[0].is_sent_start
         and span.start >= span.doc._.kg_title_end
     )
