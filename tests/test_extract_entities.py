@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from kg.extract.lexicon import container_name
 from kg.types import ENTITY_TYPES, Mention, PaperExtraction
 
 
@@ -207,3 +208,18 @@ def test_entities_task_is_named_without_the_word_task(extraction, title_start, t
 def test_entities_problem_in_a_capitalised_name_stays(extraction):
     ex = extraction("Reinforcement Learning for Adaptive Time-Stepping")
     assert any(m.text.endswith("Three-Body Problem") for m in ex.mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("DM Control Suite", "DM Control"),
+        ("the Atari suite", None),  # "the" is no part of a name
+        ("offline benchmarks", None),
+        ("benchmark", None),
+        ("", None),
+    ],
+)
+def test_entities_container_name(text, name):
+    """The name inside "<Name> suite/benchmark/...": never an error, even for one word or none."""
+    assert container_name(text) == name

@@ -146,7 +146,10 @@ def container_name(text: str) -> str | None:
     >>> container_name("DM Control Suite"), container_name("offline benchmarks")
     ('DM Control', None)
     """
-    *name, head = text.split()
-    if not name or head.lower() not in CONTAINER_HEADS:
+    words = text.split()
+    if len(words) < 2:  # a bare word (or nothing) holds no name
+        return None
+    *name, head = words
+    if head.lower() not in CONTAINER_HEADS:
         return None
     return " ".join(name) if all(word[:1].isupper() or word[:1].isdigit() for word in name) else None
