@@ -49,13 +49,12 @@ from kg.graph.stats import add_statistics
 from kg.link.iri import STATISTICS_GRAPH
 from kg.store.disk import write_store
 from kg.validate import rdflib_term
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIX_IRIS, PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 KGID = "https://w3id.org/kg/id/"
 ONTOLOGY_GRAPH = ox.NamedNode(KGID + "graph/ontology")
 STATISTICS = ox.NamedNode(str(STATISTICS_GRAPH))
-PREFIX_IRIS = {name: str(ns) for name, ns in PREFIXES.items()}
 
 
 def replicate(sample: ox.Store, target_triples: int) -> tuple[list[ox.Quad], int]:

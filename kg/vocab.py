@@ -32,6 +32,7 @@ __all__ = [
     "ONTOLOGY_VERSION",
     "OWL",
     "PREFIXES",
+    "PREFIX_IRIS",
     "PROV",
     "RDF",
     "RDFS",
@@ -137,6 +138,8 @@ ENTITY_CLASSES: dict[str, URIRef] = {name: KG[name] for name in ENTITY_TYPES}
 
 #: The property of each paper role of :data:`kg.types.ROLES` (``"proposes"`` -> ``kg:proposes``).
 ROLE_PROPERTIES: dict[str, URIRef] = {name: KG[name] for name in ROLES}
+#: The same prefixes as plain IRIs, as Oxigraph takes them (``store.query(..., prefixes=...)``).
+PREFIX_IRIS: dict[str, str] = {name: str(ns) for name, ns in PREFIXES.items()}
 
 #: The property of each entity relation of :data:`kg.types.RELATIONS` (``"broader"`` -> ``skos:broader``).
 RELATION_PROPERTIES: dict[str, URIRef] = {

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from kg.export.rdf import union_triples
 from kg.io import atomic_path
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIX_IRIS
 
 #: ``--format`` name -> (Oxigraph format, usual file name).
 EXPORT_FORMATS = {
@@ -25,7 +25,6 @@ EXPORT_FORMATS = {
     "jsonld": (ox.RdfFormat.JSON_LD, "kg.jsonld"),
     "rdfxml": (ox.RdfFormat.RDF_XML, "kg.rdf"),
 }
-_PREFIXES = {name: str(ns) for name, ns in PREFIXES.items()}
 
 
 def export_rdf(store: ox.Store, output: str | os.PathLike[str] | BinaryIO, fmt: str = "nquads") -> None:
@@ -40,7 +39,7 @@ def export_rdf(store: ox.Store, output: str | os.PathLike[str] | BinaryIO, fmt: 
 
 
 def _write(store: ox.Store, output, rdf_format: ox.RdfFormat) -> None:
-    prefixes = _PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    prefixes = PREFIX_IRIS if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     if rdf_format.supports_datasets:
         store.dump(output, rdf_format, prefixes=prefixes)
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.io import atomic_path
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIX_IRIS
 
 #: Output file name -> Oxigraph format.
 RDF_FILES = {
@@ -21,7 +21,6 @@ RDF_FILES = {
     "kg.nq": ox.RdfFormat.N_QUADS,
     "kg.trig": ox.RdfFormat.TRIG,
 }
-_PREFIXES = {name: str(ns) for name, ns in PREFIXES.items()}
 
 
 def union_triples(store: ox.Store) -> list[ox.Triple]:
@@ -36,7 +35,7 @@ def write_rdf(store: ox.Store, out_dir: Path) -> dict[str, Path]:
     written = {}
     for name, fmt in RDF_FILES.items():
         with atomic_path(out_dir / name) as tmp:
-            prefixes = _PREFIXES if fmt in {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG} else None
+            prefixes = PREFIX_IRIS if fmt in {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG} else None
             if fmt in {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}:
                 store.dump(str(tmp), fmt, prefixes=prefixes)
             else:

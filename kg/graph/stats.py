@@ -13,10 +13,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.link.iri import STATISTICS_GRAPH
-from kg.vocab import KG, KGID, PREFIXES, RDF, VOID
+from kg.vocab import KG, KGID, PREFIX_IRIS, RDF, VOID
 
 #: The dataset the statistics describe: the knowledge graph (its named graphs but this one).
 DATASET_IRI = KGID["dataset"]
+_GRAPH = ox.NamedNode(str(STATISTICS_GRAPH))
 
 _PER_CLASS = """
 SELECT ?class (COUNT(?entity) AS ?entities) (AVG(?support) AS ?mean) WHERE {
@@ -29,9 +30,8 @@ GROUP BY ?class
 
 def statistics_quads(store: ox.Store) -> list[ox.Quad]:
     """The VoID class partitions of the graph in ``store`` (the statistics graph types no entity)."""
-    graph = ox.NamedNode(str(STATISTICS_GRAPH))
-    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
-    rows = store.query(_PER_CLASS, prefixes=prefixes, use_default_graph_as_union=True)
+    graph = _GRAPH
+    rows = store.query(_PER_CLASS, prefixes=PREFIX_IRIS, use_default_graph_as_union=True)
     dataset = ox.NamedNode(str(DATASET_IRI))
     quads = [ox.Quad(dataset, _node(RDF.type), _node(VOID.Dataset), graph)]
     for row in rows:
@@ -49,9 +49,8 @@ def statistics_quads(store: ox.Store) -> list[ox.Quad]:
 def add_statistics(store: ox.Store) -> int:
     """(Re)write the statistics graph of ``store`` from its other graphs; returns its size."""
     quads = statistics_quads(store)
-    graph = ox.NamedNode(str(STATISTICS_GRAPH))
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
+    if store.contains_named_graph(_GRAPH):
+        store.remove_graph(_GRAPH)
     store.extend(quads)
     return len(quads)
 

@@ -69,7 +69,8 @@ def written_forms(text: str) -> tuple[str, ...]:
     if not _LATEX_NOISE.search(text):
         return ()
     typed = re.sub(r"[${}]", "", _LATEX_COMMAND.sub("", text))
-    return tuple(dict.fromkeys(form for form in (text, typed) if form != clean_surface(text)))
+    label = clean_surface(text)
+    return tuple(dict.fromkeys(form for form in (text, typed) if form != label))
 
 
 def canonical_key(text: str) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from kg.errors import GraphNotFoundError, KgError
 from kg.store.disk import find_store
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIX_IRIS
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class QueryPool:
         self.memory_mb = max(int(memory_mb), 0)
         self.in_memory = in_memory
         self.start_timeout = start_timeout
-        self._prefixes = json.dumps({name: str(ns) for name, ns in PREFIXES.items()})
+        self._prefixes = json.dumps(PREFIX_IRIS)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()

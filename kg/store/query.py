@@ -17,7 +17,7 @@ import pandas as pd
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIX_IRIS
 
 _INTEGER_TYPES = {
     f"http://www.w3.org/2001/XMLSchema#{name}"
@@ -80,9 +80,8 @@ def term_value(term: Any) -> Any:
 
 def run_query(store: ox.Store, query: str) -> QueryResult:
     """Run a SPARQL 1.1 query with the project's prefixes predeclared; bad syntax is a QueryError."""
-    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
     try:
-        answer = store.query(query, prefixes=prefixes, use_default_graph_as_union=True)
+        answer = store.query(query, prefixes=PREFIX_IRIS, use_default_graph_as_union=True)
         # Oxigraph evaluates lazily: errors (a failing SERVICE, say) surface while reading rows.
         return _collect(answer)
     except SyntaxError as exc:
