@@ -450,3 +450,31 @@ def test_roles_name_the_authors_call_ours_is_proposed(extraction):
     ex = extraction("Online Continual Learning For Interactive Instruction")
     assert "CAMA" in role_texts(ex, "proposes")
     assert "CAMA" not in role_texts(ex, "uses")
+
+
+@pytest.mark.parametrize(
+    ("title_start", "name"),
+    [
+        # "This paper introduces Personalized Path Recourse, a novel method ...": capitalised words
+        # as the object of the proposing verb, no coined token in them
+        ("Personalized Path Recourse", "Personalized Path Recourse"),
+        # "Make-An-Agent: ...": one hyphenated unit before the colon, though "Make" is a stop word
+        ("Make-An-Agent", "Make-An-Agent"),
+        # "we derive a hybrid preference optimization (HyPO) algorithm"
+        ("The Importance of Online Data", "HyPO"),
+        # "approximated with a novel QWeb neural network architecture"
+        ("Learning to Navigate the Web", "QWeb"),
+    ],
+)
+def test_roles_more_ways_of_proposing_a_name(extraction, title_start, name):
+    ex = extraction(title_start)
+    assert name in role_texts(ex, "proposes")
+    assert name not in role_texts(ex, "uses")
+
+
+def test_roles_lettered_name_is_used_and_participle_modifier_is_no_name(extraction):
+    """ "subsumes algorithms such as Q-Learning, Log Q-Learning, and Q-Decomposition"; "LM-generated
+    text" is a modifier, not a method the paper uses."""
+    assert "Q-Decomposition" in role_texts(extraction("Orchestrated Value Mapping"), "uses")
+    ex = extraction("Improving Language Models with Advantage-based Offline")
+    assert not any(t.endswith("-generated") for r in ROLES for t in role_texts(ex, r))

@@ -159,6 +159,17 @@ def ends_in_name_piece(text: str) -> bool:
     return bool(words) and all(words) and _is_name_piece(last)
 
 
+def lettered_name(text: str) -> bool:
+    """A hyphenated name of capitalised pieces, one a lone capital letter: ``Q-Decomposition``,
+    ``H-Infinity`` (not ``Q-function`` or ``Q-values``, which are terms)."""
+    pieces = [p for p in re.split(r"[-+]", text) if p]
+    return (
+        len(pieces) > 1
+        and all(p[:1].isupper() for p in pieces)
+        and any(len(p) == 1 and p not in {"A", "I"} for p in pieces)
+    )
+
+
 def _is_name_piece(word: str) -> bool:
     """A piece of a hyphenated name that marks it as one: a lone letter or a number."""
     return (len(word) == 1 and word.isalpha() and word not in {"a", "A"}) or word.isdigit()
@@ -273,7 +284,9 @@ class EntityRecognizer:
         lettered = len(prefix) <= 3 and any(_is_name_piece(t.text) and t.is_upper for t in prefix)
         if (
             len(prefix) > 6
-            or doc[0].is_stop
+            # "Towards X: ...", "A Tale of ...": a title opening on a stop word is no name, but one
+            # hyphenated unit is, whatever its first word: "Make-An-Agent: ..."
+            or (doc[0].is_stop and not single_unit)
             or not (single_unit or coined or lettered or _titled_name(prefix))
         ):
             return []

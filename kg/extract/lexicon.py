@@ -84,7 +84,8 @@ ADJECTIVAL_SUFFIXES = frozenset(
     """
     based like level free specific aware guided conditioned driven style wise scale agnostic
     centric oriented augmented efficient time step shot order informed only dependent
-    independent friendly grained agnostic ready rich constrained regularized
+    independent friendly grained agnostic ready rich constrained regularized generated labelled
+    labeled annotated assisted powered enabled induced inspired trained tuned written
     """.split()
 )
 
@@ -100,7 +101,7 @@ NOT_NAMES = frozenset(
 PROPOSE_VERBS = frozenset(
     """
     propose introduce present develop design coin devise build create construct release
-    establish contribute offer unveil
+    establish contribute offer unveil derive
     """.split()
 )
 

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
 from kg.evaluate import KG_TO_SCIERC, SCIERC_ATTR
-from kg.extract.entities import ends_in_name_piece, head_lemma, is_coined, name_units
+from kg.extract.entities import ends_in_name_piece, head_lemma, is_coined, lettered_name, name_units
 from kg.extract.lexicon import DATASET_HEADS
 from kg.extract.model import DEFAULT_MODEL, load
 
@@ -56,9 +56,15 @@ SCIERC_TO_KG = {
 
 
 def _is_name(span: Span) -> bool:
-    """One written unit shaped like a coined name: ``ImageNet``, ``D4RL``, ``GPT-4``, ``stream-x``."""
+    """One written unit shaped like a coined name: ``ImageNet``, ``D4RL``, ``GPT-4``, ``stream-x``,
+    ``Q-Decomposition``."""
     units = name_units(span.doc, span.start, span.end)
-    return len(units) == 1 and (any(is_coined(t.text) for t in span) or ends_in_name_piece(span.text))
+    return len(units) == 1 and (
+        any(is_coined(t.text) for t in span)
+        or ends_in_name_piece(span.text)
+        # in a title every word is capitalised: "Learning Q-Value Functions"
+        or (lettered_name(span.text) and span.start >= span.doc._.kg_title_end)
+    )
 
 
 #: Head nouns that make a Material a dataset ("domain" is too loose for model spans).

@@ -87,6 +87,10 @@ def _by_authors(verb: Token) -> bool:
 _CLAUSE_ENDS = frozenset({"which", "that", "where", "to", "by", "through", "using", "via", ";", ":", "."})
 
 
+#: Adjectives with which authors call a thing their own new one.
+_NEW = frozenset({"novel", "new"})
+
+
 def _mixed_case(name: str) -> bool:
     """A coined acronym with lower-case letters inside (``CoERL``), unlike ``RL`` or ``RMs``."""
     core = name[:-1] if name.endswith("s") else name
@@ -155,6 +159,15 @@ def _proposal_objects(doc: Doc) -> set[int]:
         ):
             # "a new off-policy RL algorithm, TP-GRPO, which ..." proposes TP-GRPO
             inside |= _object_tokens(tok)
+        elif tok.pos_ == "NOUN" and any(c.dep_ == "amod" and c.lower_ in _NEW for c in tok.children):
+            # "a novel QWeb neural network architecture": the name before a novel kind of thing
+            inside |= {
+                g.i
+                for c in tok.children
+                if c.dep_ in {"compound", "amod", "nmod"}
+                for g in c.subtree
+                if g.pos_ == "PROPN"
+            }
         elif tok.dep_ == "appos" and any(c.lower_ == "our" for c in tok.head.children):
             # "our method, X, ..."
             inside |= _object_tokens(tok)
@@ -234,6 +247,18 @@ def _used_before(span: Span, group: SpanGroup, title_end: int, first: int | None
     return any(other.text.lower() == key and title_end <= other.start and other.end <= end for other in group)
 
 
+def _capitalised_name(span: Span) -> bool:
+    """Two or more capitalised words inside a sentence of the abstract, written as a name is:
+    "This paper introduces Personalized Path Recourse, a novel method ..."."""
+    words = [t for t in span if t.is_alpha]
+    return (
+        len(words) >= 2
+        and all(t.text[:1].isupper() for t in words)
+        and not span[0].is_sent_start
+        and span.start >= span.doc._.kg_title_end
+    )
+
+
 def _describes_known_name(span: Span, known_names: set[str]) -> bool:
     """Whether a title name is a well-known name the abstract uses plus a common noun: "RLHF Workflow"."""
     *base, last = [t for t in span if not t.is_punct]
@@ -295,7 +320,7 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         elif span.label_ in {"Method", "Dataset", "Concept"} and all(t.i in named_tokens for t in span):
             proposed.add(key)  # what the authors name is theirs, a coined name or not
         elif (
-            is_named
+            (is_named or _capitalised_name(span))
             and span.label_ in {"Method", "Dataset"}
             and any(t.i in proposal_tokens for t in span)
             and not _used_before(span, group, title_end, first_proposal)
