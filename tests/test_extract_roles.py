@@ -478,3 +478,18 @@ def test_roles_lettered_name_is_used_and_participle_modifier_is_no_name(extracti
     assert "Q-Decomposition" in role_texts(extraction("Orchestrated Value Mapping"), "uses")
     ex = extraction("Improving Language Models with Advantage-based Offline")
     assert not any(t.endswith("-generated") for r in ROLES for t in role_texts(ex, r))
+
+
+@pytest.mark.parametrize(
+    ("title_start", "benchmark"),
+    [
+        # "On the commonly-used RLHF benchmark, Helpful and Harmless Assistant (HHA), ..."
+        ("Improving Language Models with Advantage-based Offline", "Helpful and Harmless Assistant"),
+        # "outperforms prior art in summarization and AntropicHH tasks"
+        ("BRAIn: Bayesian Reward-conditioned", "AntropicHH"),
+    ],
+)
+def test_roles_benchmark_by_apposition_or_in_a_list_of_tasks(extraction, title_start, benchmark):
+    ex = extraction(title_start)
+    assert benchmark in role_texts(ex, "evaluatedOn")
+    assert benchmark not in role_texts(ex, "uses")

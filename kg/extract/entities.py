@@ -248,7 +248,8 @@ class EntityRecognizer:
             # "the GRUE (General Reinforced-language Understanding Evaluation) benchmark"
             after = max(long_form.end, short_form.end)
             after += after < len(doc) and doc[after].text == ")"
-            if after < len(doc) and head_lemma(doc[after]) in DATASET_HEADS:
+            before_dataset_word = after < len(doc) and head_lemma(doc[after]) in DATASET_HEADS
+            if before_dataset_word or _apposed_to_dataset(long_span):
                 label = "Dataset"
             score = SCORES["abbreviation"]
             found.append(Candidate(long_span.start, long_span.end, label, score, True, "abbreviation"))
@@ -679,12 +680,15 @@ def _name_label(doc: Doc, start: int, end: int) -> str:
     if any(p.lower().endswith(_DATASET_SUFFIXES) and not p.isupper() for p in pieces):
         return "Dataset"
     root = doc[start:end].root
-    if _said_to_be_dataset(doc, end):
+    if _said_to_be_dataset(doc, end) or _apposed_to_dataset(doc[start:end]):
         return "Dataset"
-    # "the DealOrNoDeal negotiation task", "MuJoCo locomotion tasks": a name of tasks is a benchmark
-    # (an acronym in capitals is not: "RL tasks" and "NLP tasks" are fields)
-    if root.dep_ in {"compound", "amod", "nmod"} and not doc[start:end].text.isupper():
-        noun = root.head
+    # "the DealOrNoDeal negotiation task", "MuJoCo locomotion tasks", "summarization and AntropicHH
+    # tasks": a name of tasks is a benchmark (an acronym in capitals is not: "RL tasks" are a field)
+    anchor = root
+    while anchor.dep_ == "conj" and anchor.head.i < anchor.i:
+        anchor = anchor.head
+    if anchor.dep_ in {"compound", "amod", "nmod"} and not doc[start:end].text.isupper():
+        noun = anchor.head
         while noun.dep_ == "compound" and noun.head.pos_ == "NOUN":  # "CommonGen text generation task"
             noun = noun.head
         if noun.pos_ == "NOUN" and head_lemma(noun) in DATASET_HEADS | {"task"}:
@@ -698,6 +702,13 @@ def _name_label(doc: Doc, start: int, end: int) -> str:
 
 
 _APPOSITION_MARKS = frozenset({",", "--", "—", "–", ":"})
+
+
+def _apposed_to_dataset(span: Span) -> bool:
+    """Whether a name stands in apposition to a benchmark word: "the commonly-used RLHF benchmark,
+    Helpful and Harmless Assistant (HHA)"."""
+    root = span.root
+    return root.dep_ == "appos" and head_lemma(root.head) in DATASET_HEADS and root.head.i < span.start
 
 
 def _said_to_be_dataset(doc: Doc, end: int) -> bool:
