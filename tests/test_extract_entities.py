@@ -223,3 +223,10 @@ def test_entities_problem_in_a_capitalised_name_stays(extraction):
 def test_entities_container_name(text, name):
     """The name inside "<Name> suite/benchmark/...": never an error, even for one word or none."""
     assert container_name(text) == name
+
+
+def test_gazetteer_phrase_matches_its_plural(extraction):
+    """ "Decision Transformers" in the abstract is the gazetteer's "Decision Transformer"."""
+    ex = extraction("Unleashing the Power of Pre-trained Language Models for Offline")
+    assert any(m.text == "Decision Transformers" and m.label == "Method" for m in ex.mentions)
+    assert "Decision Transformers" in {r.mention.text for r in ex.roles if r.role == "uses"}

@@ -159,6 +159,15 @@ def ends_in_name_piece(text: str) -> bool:
     return bool(words) and all(words) and _is_name_piece(last)
 
 
+def _plural(phrase: str) -> str:
+    """The regular English plural of a phrase's last word: "diffusion policy" -> "diffusion policies"."""
+    if phrase.endswith(("s", "x", "z", "ch", "sh")):
+        return phrase + "es"
+    if phrase.endswith("y") and phrase[-2:-1] not in "aeiou":
+        return phrase[:-1] + "ies"
+    return phrase + "s"
+
+
 def lettered_name(text: str) -> bool:
     """A hyphenated name of capitalised pieces, one a lone capital letter: ``Q-Decomposition``,
     ``H-Infinity`` (not ``Q-function`` or ``Q-values``, which are terms)."""
@@ -188,7 +197,10 @@ class EntityRecognizer:
                 continue
             row = json.loads(line)
             attr = row.get("attr", "ORTH")
-            self.matchers[attr].add(row["label"], [nlp.make_doc(row["pattern"])])
+            forms = [row["pattern"]]
+            if row["label"] in {"Method", "Dataset"} and " " in row["pattern"]:
+                forms.append(_plural(row["pattern"]))  # "Decision Transformers", "diffusion policies"
+            self.matchers[attr].add(row["label"], [nlp.make_doc(form) for form in forms])
 
     def __call__(self, doc: Doc) -> Doc:
         title_end = doc._.kg_title_end
