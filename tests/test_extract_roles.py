@@ -493,3 +493,28 @@ def test_roles_benchmark_by_apposition_or_in_a_list_of_tasks(extraction, title_s
     ex = extraction(title_start)
     assert benchmark in role_texts(ex, "evaluatedOn")
     assert benchmark not in role_texts(ex, "uses")
+
+
+@pytest.mark.parametrize(
+    "title_start",
+    [
+        # a phrase with a preposition before the colon is the topic, acronym or not
+        "Offline RL with Observation Histories",
+        # capitalised in the title, "a ... database systems course" in the abstract: a subject
+        "Database Systems Course",
+    ],
+)
+def test_roles_title_topic_before_a_colon_proposes_nothing(extraction, title_start):
+    assert not proposed_in_title(extraction(title_start))
+
+
+def test_roles_lower_case_title_name_the_authors_propose_stays_proposed(extraction):
+    """ "Utility Engineering: ..." and "we propose utility engineering as a research agenda"."""
+    assert "Utility Engineering" in proposed_in_title(extraction("Utility Engineering"))
+
+
+def test_roles_framework_called_x_that_the_authors_employ_is_used(extraction):
+    """ "By employing a behavioral psychology framework called OCEAN (...)": OCEAN exists."""
+    ex = extraction("AI Text-to-Behavior")
+    assert "OCEAN" not in role_texts(ex, "proposes")
+    assert "OCEAN" in role_texts(ex, "uses")

@@ -27,6 +27,7 @@ from kg.extract.lexicon import (
     METHOD_HEADS,
     METRIC_HEADS,
     NOT_NAMES,
+    PROPOSE_VERBS,
     TASK_HEADS,
 )
 from kg.extract.naming import given_names, name_tokens
@@ -293,6 +294,10 @@ class EntityRecognizer:
         single_unit = len(units) == 1 and (
             any(t.text == "-" for t in prefix) or any(c.isdigit() for c in prefix.text)
         )
+        # "Offline RL with Observation Histories: ...": a phrase with a preposition is a topic, even
+        # with an acronym in it ("of" joins names: "Mixture of Surprises")
+        if not single_unit and any(t.pos_ == "ADP" and t.text.islower() and t.lower_ != "of" for t in prefix):
+            return []
         # "Agent Q": a short capitalised name with a lone capital letter in it
         lettered = len(prefix) <= 3 and any(_is_name_piece(t.text) and t.is_upper for t in prefix)
         if (
@@ -302,6 +307,14 @@ class EntityRecognizer:
             or (doc[0].is_stop and not single_unit)
             or not (single_unit or coined or lettered or _titled_name(prefix))
         ):
+            return []
+        # capitalised words the abstract writes in lower case are a common phrase, the paper's
+        # subject, not a name ("Database Systems Course: ..." and "... a database systems course"),
+        # unless the authors propose it so ("we propose utility engineering as a research agenda")
+        abstract = doc[title_end:].text
+        common_phrase = prefix.text.lower() in abstract and prefix.text not in abstract
+        proposed = {t.lower_ for t in doc if t.dep_ == "dobj" and t.head.lemma_.lower() in PROPOSE_VERBS}
+        if common_phrase and not (single_unit or coined or lettered or prefix[-1].lower_ in proposed):
             return []
         return [Candidate(0, colon, label, SCORES["title"], True, "title")]
 

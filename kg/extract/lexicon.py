@@ -105,6 +105,9 @@ PROPOSE_VERBS = frozenset(
     """.split()
 )
 
+#: Verbs with which authors take up something that exists: "by employing a framework called OCEAN".
+USE_VERBS = frozenset("use employ adopt utilize utilise leverage apply follow".split())
+
 #: Verbs that give a name to the contribution: "we call it X", "dubbed X".
 NAMING_VERBS = frozenset(
     """

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.lexicon import GENERIC_NOUNS, METHOD_HEADS, NAMING_VERBS
+from kg.extract.lexicon import GENERIC_NOUNS, METHOD_HEADS, NAMING_VERBS, USE_VERBS
 
 #: Dependency labels inside a name the authors give ("which we term human priors (e.g. ...)" names one thing).
 _NAME_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "det", "poss", "npadvmod", "punct"})
@@ -30,7 +30,7 @@ def given_names(doc: Doc) -> list[Token]:
             continue
         # "a method dubbed X" names it; "predictive models, often called world models" does not
         habitual = any(c.dep_ == "advmod" and c.lower_ in _HABITUAL for c in tok.children)
-        if habitual or not (_by_us(tok) or tok.dep_ == "acl"):
+        if habitual or not (_by_us(tok) or tok.dep_ == "acl") or _taken_up(tok):
             continue
         lemma = tok.lemma_.lower()
         objects = []
@@ -47,6 +47,13 @@ def given_names(doc: Doc) -> list[Token]:
             objects = [c for c in tok.children if c.dep_ == "dobj" and _bare_name(c)]
         heads += [obj for obj in objects if obj.lower_ not in {"it", "this", "them"}]
     return heads
+
+
+def _taken_up(verb: Token) -> bool:
+    """Whether a naming verb names something the authors use rather than make: "by employing a
+    behavioral psychology framework called OCEAN"."""
+    noun = verb.head
+    return verb.dep_ == "acl" and noun.dep_ == "dobj" and noun.head.lemma_.lower() in USE_VERBS
 
 
 def _bare_name(head: Token) -> bool:
