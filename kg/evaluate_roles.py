@@ -38,6 +38,7 @@ SELECT ?title ?role ?entity ?label WHERE {
   ?entity skos:prefLabel|skos:altLabel ?label .
 }
 """
+_TITLES = "SELECT ?title WHERE { ?paper a kg:Paper ; dcterms:title ?title }"
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,13 @@ def _names(path: Path, i: int, field: str, items: object) -> Iterable[GoldItem]:
 
 
 def role_labels(kg: KnowledgeGraph) -> dict[str, dict[str, dict[str, set[str]]]]:
-    """Per paper key and role, the entities linked to the paper and their labels (casefolded)."""
+    """Per paper key and role, the entities linked to the paper and their labels (casefolded); every
+    paper of the graph has a key, one without any role edge too."""
     linked: dict[str, dict[str, dict[str, set[str]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(set))
     )
+    for (title,) in kg.query(_TITLES).rows:
+        _ = linked[paper_key(title)]  # a paper without any role edge is in the graph too
     for title, role, entity, label in kg.query(_ROLE_LABELS).rows:
         linked[paper_key(title)][role][entity].add(label.casefold())
     return linked

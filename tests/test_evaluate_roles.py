@@ -15,7 +15,8 @@ FAMO2O = "Train Once, Get a Family: State-Adaptive Balances for Offline-to-Onlin
 MDT = "Multimodal Diffusion Transformer: Learning Versatile Behavior from Multimodal Goals"
 
 #: Two real sample papers and one that is not in the sample. Hand-computed against the graph:
-#: FamO2O proposes FamO2O (alias "Family Offline-to-Online RL"), is evaluated on D4RL and uses RL;
+#: FamO2O proposes FamO2O (alias "Family Offline-to-Online RL") and is evaluated on D4RL; RL, a
+#: learning paradigm, is a problem setting, not a method it uses (and its one mention is no main task);
 #: MDT proposes MDT, is evaluated on CALVIN and LIBERO, uses nothing named and addresses
 #: "long-horizon manipulation".
 GOLD = {
@@ -64,7 +65,7 @@ def test_evaluate_roles_hand_computed_figures(sample_kg, gold_file: Path) -> Non
         "right_edges": 1,
     }
     assert report["benchmarks"] == {"recall": 0.6, "found": 3, "gold": 5}  # D4RL, CALVIN, libero
-    assert report["uses_methods"] == {"recall": 0.5, "found": 1, "gold": 2}  # RL, not CLIP
+    assert report["uses_methods"] == {"recall": 0.0, "found": 0, "gold": 2}  # neither RL nor CLIP
     assert report["tasks"] == {"recall": 0.5, "found": 1, "gold": 2}
     assert report["papers_missing"] == ["A Paper the Sample Does Not Have"]
     assert {"paper": MDT, "item": "CLIP"} in report["misses"]["uses_methods"]
@@ -108,3 +109,20 @@ def test_evaluate_roles_bad_gold_is_one_line_error(
 def test_evaluate_needs_exactly_one_gold(tmp_path: Path) -> None:
     done = kg("evaluate", cwd=tmp_path)
     assert done.code == 2 and "give one of --gold FILE" in done.stderr
+
+
+def test_evaluate_roles_paper_without_role_edges_is_in_the_graph(sample_kg, tmp_path: Path) -> None:
+    """A sample paper the rules link to nothing is scored as all misses, not reported missing."""
+    (title,) = next(
+        row
+        for row in sample_kg.query(
+            "SELECT ?title WHERE { ?p a kg:Paper ; dcterms:title ?title . FILTER NOT EXISTS "
+            "{ ?p kg:proposes|kg:uses|kg:evaluatedOn|kg:addresses ?e } } ORDER BY ?title LIMIT 1"
+        ).rows
+    )
+    path = tmp_path / "gold.json"
+    item = {"name": "Nothing Linked", "aliases": []}
+    path.write_text(json.dumps({"papers": [{"title": title, "proposed": [item]}]}), encoding="utf-8")
+    report = evaluate_roles(sample_kg, path)
+    assert report["papers_missing"] == []
+    assert report["proposed"]["found"] == 0 and report["proposed"]["gold"] == 1

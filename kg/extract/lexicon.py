@@ -157,3 +157,20 @@ def container_name(text: str) -> str | None:
     if head.lower() not in CONTAINER_HEADS:
         return None
     return " ".join(name) if all(word[:1].isupper() or word[:1].isdigit() for word in name) else None
+
+
+#: Words that, before "learning" or "RL", make a learning paradigm or field ("offline reinforcement
+#: learning", "multi-agent RL", "self-supervised learning"): a problem setting papers work in, not a
+#: method they use (the role guidelines leave such paradigms out of the methods a paper uses).
+PARADIGM_MODIFIERS = frozenset(
+    """
+    reinforcement deep offline online inverse imitation multi agent multiagent meta task multitask
+    transfer self supervised unsupervised semi weakly representation continual lifelong federated
+    active hierarchical model based free goal conditioned safe robust preference few zero shot
+    curriculum machine distributed cooperative decentralized decentralised episodic off on policy
+    batch objective risk sensitive constrained to sim real
+    """.split()
+)
+
+#: Acronyms of learning paradigms, written without their long form as often as with it.
+PARADIGM_ACRONYMS = frozenset({"RL", "DRL", "MARL", "IRL", "MBRL", "HRL", "GCRL", "PbRL", "MTRL", "SSL"})

@@ -21,6 +21,7 @@ that do not overlap them).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -29,7 +30,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from kg.evaluate import KG_TO_SCIERC, SCIERC_ATTR
 from kg.extract.entities import ends_in_name_piece, head_lemma, is_coined, lettered_name, name_units
-from kg.extract.lexicon import DATASET_HEADS
+from kg.extract.lexicon import DATASET_HEADS, PARADIGM_ACRONYMS, PARADIGM_MODIFIERS
 from kg.extract.model import DEFAULT_MODEL, load
 
 MENTIONS_KEY = "kg_mentions"
@@ -100,6 +101,19 @@ def graph_label(span: Span, scierc: str, rule_label: str | None = None) -> str:
     if scierc == "Material":
         return "Dataset" if heads & _MATERIAL_DATASET_HEADS or _is_name(span) else "Concept"
     return SCIERC_TO_KG.get(scierc, "Concept")
+
+
+def is_paradigm(text: str) -> bool:
+    """A learning paradigm or field: "reinforcement learning", "offline RL", "multi-agent
+    reinforcement learning", "MARL" (not "Q-learning" or "contrastive learning", which are methods)."""
+    if text.rstrip("s") in PARADIGM_ACRONYMS:
+        return True
+    words = re.split(r"[\s\-]+", text.lower())
+    return (
+        len(words) >= 2
+        and words[-1] in {"learning", "rl"}
+        and all(w in PARADIGM_MODIFIERS for w in words[:-1])
+    )
 
 
 def _proper_benchmark_name(span: Span) -> bool:
@@ -236,6 +250,11 @@ class ModelRecognizer:
             named.append(_is_name(span) or (kind == "Dataset" and _proper_benchmark_name(span)))
             origin.append("model")
             scierc.append(label)
+        # a learning paradigm is a problem setting, whatever typed it ("offline RL", "MARL")
+        paradigm_acronyms = {short.text for long, short in doc._.abbreviations if is_paradigm(long.text)}
+        for i, span in enumerate(spans):
+            if is_paradigm(span.text) or span.text in paradigm_acronyms:
+                spans[i] = Span(doc, span.start, span.end, label="Task")
         order = sorted(range(len(spans)), key=lambda i: (spans[i].start, -spans[i].end))
         group = SpanGroup(doc, name=self.spans_key, spans=[spans[i] for i in order])
         group.attrs["scores"] = [scores[i] for i in order]
