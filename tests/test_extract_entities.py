@@ -230,3 +230,17 @@ def test_gazetteer_phrase_matches_its_plural(extraction):
     ex = extraction("Unleashing the Power of Pre-trained Language Models for Offline")
     assert any(m.text == "Decision Transformers" and m.label == "Method" for m in ex.mentions)
     assert "Decision Transformers" in {r.mention.text for r in ex.roles if r.role == "uses"}
+
+
+@pytest.mark.parametrize(
+    ("title_start", "name"),
+    [
+        # "Meta's BlenderBot 3 chatbot": a coined name with its version is still a name
+        ("Reward Reports for Reinforcement", "BlenderBot 3"),
+        # "Mistral Large": a known model's tier right after its name
+        ("Direct Nash Optimization", "Mistral Large"),
+    ],
+)
+def test_model_name_with_version_or_tier_is_one_used_name(extraction, title_start, name):
+    ex = extraction(title_start)
+    assert name in {r.mention.text for r in ex.roles if r.role == "uses"}

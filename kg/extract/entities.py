@@ -759,14 +759,25 @@ _MODEL_TIERS = frozenset(
 _VERSION = re.compile(r"^(?:II|III|IV|VI?|v?\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMKT])$")
 
 
+def name_without_version(span: Span) -> Span:
+    """A name without the versions and sizes written after it: "BlenderBot 3" -> "BlenderBot"."""
+    end = span.end
+    while end - 1 > span.start and span.doc[end - 2].whitespace_ and _VERSION.match(span.doc[end - 1].text):
+        end -= 1
+    return span.doc[span.start : end]
+
+
 def _with_version(doc: Doc, cand: Candidate) -> Candidate:
     """Grow a name over a following version or size (``Llama 3``, ``StarCraft II``, ``Llama-3 70B``)
     and a model tier after the version (``Claude 3.5 Sonnet``)."""
     end = cand.end
     while cand.named and end < len(doc) and doc[end - 1].whitespace_ and _VERSION.match(doc[end].text):
         end += 1
-    # "Claude 3.5 Sonnet", "Gemini 1.5 Pro": a model's tier after its version is part of its name
-    if end > cand.end and end < len(doc) and doc[end - 1].whitespace_ and doc[end].text in _MODEL_TIERS:
+    # "Claude 3.5 Sonnet", "Gemini 1.5 Pro": a model's tier after its version is part of its name,
+    # and so is one right after a known model's name ("Mistral Large", "Gemini Ultra")
+    versioned_or_known = end > cand.end or (cand.rule == "gazetteer" and cand.label == "Method")
+    tiers = _MODEL_TIERS if end > cand.end else _MODEL_TIERS | {"Large", "Medium", "Small"}
+    if versioned_or_known and end < len(doc) and doc[end - 1].whitespace_ and doc[end].text in tiers:
         end += 1
     if end == cand.end:
         return cand

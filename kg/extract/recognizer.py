@@ -29,7 +29,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
 from kg.evaluate import KG_TO_SCIERC, SCIERC_ATTR
-from kg.extract.entities import ends_in_name_piece, head_lemma, is_coined, lettered_name, name_units
+from kg.extract.entities import (
+    ends_in_name_piece,
+    head_lemma,
+    is_coined,
+    lettered_name,
+    name_units,
+    name_without_version,
+)
 from kg.extract.lexicon import DATASET_HEADS, PARADIGM_ACRONYMS, PARADIGM_MODIFIERS
 from kg.extract.model import DEFAULT_MODEL, load
 
@@ -59,6 +66,7 @@ SCIERC_TO_KG = {
 def _is_name(span: Span) -> bool:
     """One written unit shaped like a coined name: ``ImageNet``, ``D4RL``, ``GPT-4``, ``stream-x``,
     ``Q-Decomposition``."""
+    span = name_without_version(span)  # "BlenderBot 3", "Llama-3 70B"
     units = name_units(span.doc, span.start, span.end)
     return len(units) == 1 and (
         any(is_coined(t.text) for t in span)
