@@ -520,3 +520,11 @@ def test_roles_framework_called_x_that_the_authors_employ_is_used(extraction):
     ex = extraction("AI Text-to-Behavior")
     assert "OCEAN" not in role_texts(ex, "proposes")
     assert "OCEAN" in role_texts(ex, "uses")
+
+
+def test_roles_lower_case_technique_is_used(extraction):
+    """ "can we detect it and remove it using ... adversarial training": a named technique in lower
+    case is a method the paper uses; bare "fine-tuning" or a capitalised name is not this rule's."""
+    assert "adversarial training" in role_texts(extraction("Sleeper Agents"), "uses")
+    ex = extraction("Unleashing the Power of Pre-trained Language Models for Offline")
+    assert "fine-tuning" not in role_texts(ex, "uses")

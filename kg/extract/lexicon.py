@@ -174,3 +174,15 @@ PARADIGM_MODIFIERS = frozenset(
 
 #: Acronyms of learning paradigms, written without their long form as often as with it.
 PARADIGM_ACRONYMS = frozenset({"RL", "DRL", "MARL", "IRL", "MBRL", "HRL", "GCRL", "PbRL", "MTRL", "SSL"})
+
+#: Head nouns (lemmas) of lower-case names of techniques a paper can use: "adversarial training",
+#: "mutual information maximization", "symbolic inverse planning", "KL regularization".
+TECHNIQUE_HEADS = frozenset(
+    """
+    training maximization maximisation minimization minimisation optimization optimisation planning
+    inference regularization regularisation search sampling distillation decomposition augmentation
+    shaping cloning replay relabeling relabelling fine-tuning finetuning tuning pruning quantization
+    normalization descent ascent iteration programming bootstrapping ensembling prompting decoding
+    scalarization supervision
+    """.split()
+)

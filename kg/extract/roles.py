@@ -10,13 +10,15 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span, SpanGroup, Token
 
-from kg.extract.entities import FIELD_ENDINGS, is_coined, list_intro
+from kg.extract.entities import FIELD_ENDINGS, head_lemma, is_coined, list_intro
 from kg.extract.lexicon import (
     ADDRESS_VERBS,
     AUTHOR_SUBJECTS,
+    EVALUATIVE_MODIFIERS,
     NAMING_VERBS,
     OUTPERFORM_VERBS,
     PROPOSE_VERBS,
+    TECHNIQUE_HEADS,
     container_name,
 )
 from kg.extract.naming import named_by_authors, subjects
@@ -259,6 +261,20 @@ def _capitalised_name(span: Span) -> bool:
     )
 
 
+def _technique(span: Span) -> bool:
+    """A lower-case technique named in the abstract: "adversarial training", "mutual information
+    maximization" (a head that names a technique, with words that say which one)."""
+    words = [t for t in span if not t.is_punct]
+    return (
+        len(span.text.split()) >= 2  # "fine-tuning" alone is any training
+        and span.start >= span.doc._.kg_title_end
+        and head_lemma(span[-1]) in TECHNIQUE_HEADS
+        # capitalised words make a name, the paper's own or a known one ("Cooperative Prompt Optimization")
+        and all(t.text.islower() or t.text.isupper() or not t.is_alpha for t in words)
+        and not any(t.is_stop or t.lower_ in EVALUATIVE_MODIFIERS for t in words)
+    )
+
+
 def _describes_known_name(span: Span, known_names: set[str]) -> bool:
     """Whether a title name is a well-known name the abstract uses plus a common noun: "RLHF Workflow"."""
     *base, last = [t for t in span if not t.is_punct]
@@ -365,7 +381,7 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         # A paper's own benchmark is also what it reports results on; "the Atari suite" names one.
         if span.label_ == "Dataset" and (is_named or (span.start >= title_end and container_name(span.text))):
             roles.append((span, "evaluatedOn", ROLE_SCORES["evaluatedOn"]))
-        elif is_named and span.label_ == "Method" and key not in proposed:
+        elif (is_named or _technique(span)) and span.label_ == "Method" and key not in proposed:
             roles.append((span, "uses", ROLE_SCORES["uses"]))
             if any(t.i in beaten for t in span) and key not in common:  # a beaten baseline is used too
                 roles.append((span, "outperforms", ROLE_SCORES["outperforms"]))
