@@ -20,6 +20,15 @@ from kg.link.merge import link
 from kg.sources import read_corpus
 
 
+def _size(path: Path) -> int:
+    """Bytes of a file, or of every file under a directory (the store)."""
+    return (
+        sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        if path.is_dir()
+        else path.stat().st_size
+    )
+
+
 def main(paths: list[str]) -> None:
     clock = time.perf_counter
     t0 = clock()
@@ -37,7 +46,7 @@ def main(paths: list[str]) -> None:
     with tempfile.TemporaryDirectory() as out:
         written = kg.save(out)
         t5 = clock()
-        sizes = {name: Path(path).stat().st_size for name, path in written.items()}
+        sizes = {name: _size(Path(path)) for name, path in written.items()}
     words = sum(len(p.text.split()) for p in corpus.papers)
     stats = kg.stats()
     print(f"papers            {len(corpus.papers)} unique of {corpus.n_read} records")
