@@ -328,3 +328,30 @@ def test_explorer_browser_screenshot(explorer):
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert (width, height) == (1400, 900)
     assert len(png) > 50_000  # a drawn graph, not a blank page
+
+
+def test_explorer_browser_selection_fades_all_but_the_neighbourhood(explorer, core):
+    """Selecting a node in the whole graph keeps it and its neighbours drawn and fades the rest;
+    a click on empty canvas brings every node back."""
+    (d4rl,) = find_nodes(core, "D4RL")
+    explorer.js("(id) => kgExplorer.select(id)", d4rl)
+    opacity = explorer.js("Object.fromEntries(kgExplorer.nodes.get().map((n) => [n.id, n.opacity ?? 1]))")
+    near = set(ego_graph(core, d4rl, 1))
+    assert {n for n, o in opacity.items() if o == 1} == near
+    assert all(o < 0.5 for n, o in opacity.items() if n not in near)
+    explorer.js("kgExplorer.network.fit({ animation: false })")
+    empty = explorer.js(
+        """() => {
+            const canvas = document.querySelector("#kg-network canvas").getBoundingClientRect();
+            for (let x = 5; x < canvas.width; x += 15) for (let y = 5; y < canvas.height; y += 15) {
+                const p = { x: x, y: y }, net = kgExplorer.network;
+                if (net.getNodeAt(p) === undefined && net.getEdgeAt(p) === undefined) return p;
+            }
+            return null;
+        }"""
+    )
+    assert empty is not None
+    box = explorer.page.locator("#kg-network canvas").bounding_box()
+    explorer.page.mouse.click(box["x"] + empty["x"], box["y"] + empty["y"])
+    explorer.page.wait_for_function("kgExplorer.nodes.get().every((n) => (n.opacity ?? 1) === 1)")
+    assert explorer.errors == []

@@ -276,6 +276,7 @@
     if (!info.has(id)) return;
     depth = depth === 2 ? 2 : 1;
     if (state.ego !== null) leaveEgo(false);
+    unhighlight();
     const levels = egoLevels(id, depth);
     state.ego = { id: id, depth: depth, members: new Set(levels.keys()) };
     reveal(id);
@@ -352,12 +353,41 @@
   network.on("click", function (params) {
     if (params.nodes.length) {
       showNode(params.nodes[0]);
+      highlight(params.nodes[0]);
     } else if (params.edges.length) {
       showEdge(params.edges[0]);
+      unhighlight();
     } else {
       details.replaceChildren(hint);
+      unhighlight();
     }
   });
+
+  // -- selection: in the whole graph the selected node and its neighbours stay, the rest fades --
+
+  const FADED = 0.15;
+  let faded = new Set(); // ids of the nodes drawn faded
+
+  function fade(keep) {
+    const updates = [];
+    const next = new Set();
+    for (const id of info.keys()) {
+      const dim = keep !== null && !keep.has(id);
+      if (dim) next.add(id);
+      if (dim !== faded.has(id)) updates.push({ id: id, opacity: dim ? FADED : 1 });
+    }
+    faded = next;
+    if (updates.length) nodes.update(updates);
+  }
+
+  function highlight(id) {
+    if (state.ego !== null) return; // an ego network is already the node's neighbourhood
+    fade(new Set([id].concat(network.getConnectedNodes(id))));
+  }
+
+  function unhighlight() {
+    if (faded.size) fade(null);
+  }
   network.on("doubleClick", function (params) {
     if (params.nodes.length) enterEgo(params.nodes[0], Number(depthSelect.value));
   });
@@ -654,6 +684,7 @@
     reveal(id);
     network.selectNodes([id]);
     showNode(id);
+    highlight(id);
     // a big graph (edges hidden while the view moves) jumps: each animation frame redraws it all
     network.focus(id, {
       scale: Math.max(1, network.getScale()),
