@@ -313,8 +313,8 @@ class EntityRecognizer:
         # unless the authors propose it so ("we propose utility engineering as a research agenda")
         abstract = doc[title_end:].text
         common_phrase = prefix.text.lower() in abstract and prefix.text not in abstract
-        proposed = {t.lower_ for t in doc if t.dep_ == "dobj" and t.head.lemma_.lower() in PROPOSE_VERBS}
-        if common_phrase and not (single_unit or coined or lettered or prefix[-1].lower_ in proposed):
+        objects = {t.lower_ for t in doc if t.dep_ == "dobj" and t.head.lemma_.lower() in PROPOSE_VERBS}
+        if common_phrase and not (single_unit or coined or lettered or prefix[-1].lower_ in objects):
             return []
         return [Candidate(0, colon, label, SCORES["title"], True, "title")]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 #: Head nouns (lemmas) of noun phrases that name a method.
 METHOD_HEADS = frozenset(
     """
@@ -144,21 +146,6 @@ CONTAINER_HEADS = frozenset(
 )
 
 
-def container_name(text: str) -> str | None:
-    """The name inside "<Name> suite/benchmark/games/...": "Atari suite" -> "Atari"; else None.
-
-    >>> container_name("DM Control Suite"), container_name("offline benchmarks")
-    ('DM Control', None)
-    """
-    words = text.split()
-    if len(words) < 2:  # a bare word (or nothing) holds no name
-        return None
-    *name, head = words
-    if head.lower() not in CONTAINER_HEADS:
-        return None
-    return " ".join(name) if all(word[:1].isupper() or word[:1].isdigit() for word in name) else None
-
-
 #: Words that, before "learning" or "RL", make a learning paradigm or field ("offline reinforcement
 #: learning", "multi-agent RL", "self-supervised learning"): a problem setting papers work in, not a
 #: method they use (the role guidelines leave such paradigms out of the methods a paper uses).
@@ -186,3 +173,31 @@ TECHNIQUE_HEADS = frozenset(
     scalarization supervision
     """.split()
 )
+
+
+def container_name(text: str) -> str | None:
+    """The name inside "<Name> suite/benchmark/games/...": "Atari suite" -> "Atari"; else None.
+
+    >>> container_name("DM Control Suite"), container_name("offline benchmarks")
+    ('DM Control', None)
+    """
+    words = text.split()
+    if len(words) < 2:  # a bare word (or nothing) holds no name
+        return None
+    *name, head = words
+    if head.lower() not in CONTAINER_HEADS:
+        return None
+    return " ".join(name) if all(word[:1].isupper() or word[:1].isdigit() for word in name) else None
+
+
+def is_paradigm(text: str) -> bool:
+    """A learning paradigm or field: "reinforcement learning", "offline RL", "multi-agent
+    reinforcement learning", "MARL" (not "Q-learning" or "contrastive learning", which are methods)."""
+    if text.rstrip("s") in PARADIGM_ACRONYMS:
+        return True
+    words = re.split(r"[\s\-]+", text.lower())
+    return (
+        len(words) >= 2
+        and words[-1] in {"learning", "rl"}
+        and all(w in PARADIGM_MODIFIERS for w in words[:-1])
+    )

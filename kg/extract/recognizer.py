@@ -21,7 +21,6 @@ that do not overlap them).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -37,7 +36,7 @@ from kg.extract.entities import (
     name_units,
     name_without_version,
 )
-from kg.extract.lexicon import DATASET_HEADS, PARADIGM_ACRONYMS, PARADIGM_MODIFIERS
+from kg.extract.lexicon import DATASET_HEADS, is_paradigm
 from kg.extract.model import DEFAULT_MODEL, load
 
 MENTIONS_KEY = "kg_mentions"
@@ -109,19 +108,6 @@ def graph_label(span: Span, scierc: str, rule_label: str | None = None) -> str:
     if scierc == "Material":
         return "Dataset" if heads & _MATERIAL_DATASET_HEADS or _is_name(span) else "Concept"
     return SCIERC_TO_KG.get(scierc, "Concept")
-
-
-def is_paradigm(text: str) -> bool:
-    """A learning paradigm or field: "reinforcement learning", "offline RL", "multi-agent
-    reinforcement learning", "MARL" (not "Q-learning" or "contrastive learning", which are methods)."""
-    if text.rstrip("s") in PARADIGM_ACRONYMS:
-        return True
-    words = re.split(r"[\s\-]+", text.lower())
-    return (
-        len(words) >= 2
-        and words[-1] in {"learning", "rl"}
-        and all(w in PARADIGM_MODIFIERS for w in words[:-1])
-    )
 
 
 def _proper_benchmark_name(span: Span) -> bool:

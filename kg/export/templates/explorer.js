@@ -348,21 +348,6 @@
     if (event.key === "Escape" && state.ego !== null && event.target === document.body) leaveEgo(true);
   });
 
-  // -- network events --------------------------------------------------------------------
-
-  network.on("click", function (params) {
-    if (params.nodes.length) {
-      showNode(params.nodes[0]);
-      highlight(params.nodes[0]);
-    } else if (params.edges.length) {
-      showEdge(params.edges[0]);
-      unhighlight();
-    } else {
-      details.replaceChildren(hint);
-      unhighlight();
-    }
-  });
-
   // -- selection: in the whole graph the selected node and its neighbours stay, the rest fades --
 
   const FADED = 0.15;
@@ -388,6 +373,21 @@
   function unhighlight() {
     if (faded.size) fade(null);
   }
+
+  // -- network events --------------------------------------------------------------------
+
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      showNode(params.nodes[0]);
+      highlight(params.nodes[0]);
+    } else if (params.edges.length) {
+      showEdge(params.edges[0]);
+      unhighlight();
+    } else {
+      details.replaceChildren(hint);
+      unhighlight();
+    }
+  });
   network.on("doubleClick", function (params) {
     if (params.nodes.length) enterEgo(params.nodes[0], Number(depthSelect.value));
   });
