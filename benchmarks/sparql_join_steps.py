@@ -22,10 +22,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
-from sparql_latency import replicate, time_disk, time_oxigraph, time_rdflib, to_rdflib
+from sparql_latency import (
+    load_sample,
+    memory_store,
+    replicate,
+    time_disk,
+    time_oxigraph,
+    time_rdflib,
+    to_rdflib,
+)
 
-from kg.graph.stats import add_statistics
 from kg.store.disk import write_store
 
 #: The patterns of queries/evidence.rq, in the order Oxigraph joins them (the first is selective).
@@ -54,12 +60,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    sample = ox.Store()
-    sample.bulk_load(path=str(args.graph), format=ox.RdfFormat.N_QUADS)
-    quads, _ = replicate(sample, args.triples)
-    memory = ox.Store()
-    memory.bulk_extend(quads)
-    add_statistics(memory)
+    quads, _ = replicate(load_sample(args.graph), args.triples)
+    memory = memory_store(quads)
     rdf = to_rdflib(memory, "graph")
     queries = step_queries()
     with tempfile.TemporaryDirectory(prefix="kg-join-steps-") as work:

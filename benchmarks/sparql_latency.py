@@ -183,10 +183,23 @@ def speedup(slow: float | None, fast: float, cap: float) -> str:
     return (">" if slow is None else "") + (f"{ratio:,.1f}×" if ratio < 100 else f"{ratio:,.0f}×")
 
 
+def load_sample(path: Path) -> ox.Store:
+    """The sample graph (N-Quads, as ``kg build`` writes it) in an in-memory store."""
+    sample = ox.Store()
+    sample.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return sample
+
+
+def memory_store(quads) -> ox.Store:
+    """An in-memory store of ``quads`` with the statistics graph ``kg build`` would write for them."""
+    store = ox.Store()
+    store.bulk_extend(quads)
+    add_statistics(store)
+    return store
+
+
 def run_size(label: str, quads, queries: list[Path], args, work: Path) -> None:
-    source = ox.Store()
-    source.bulk_extend(quads)
-    add_statistics(source)  # describes this graph, as `kg build` would write it
+    source = memory_store(quads)
     n_quads = len(source)
     started = time.perf_counter()
     report = write_store(source, work / f"store-{label}")
@@ -279,8 +292,7 @@ def main() -> None:
     args = parser.parse_args()
 
     queries = sorted(args.queries.glob("*.rq"))
-    sample = ox.Store()
-    sample.bulk_load(path=str(args.graph), format=ox.RdfFormat.N_QUADS)
+    sample = load_sample(args.graph)
     load_avg = os.getloadavg()
     print(
         f"# SPARQL latency, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "

@@ -169,6 +169,19 @@ def _plural(phrase: str) -> str:
     return phrase + "s"
 
 
+def capitalised_name(span: Span) -> bool:
+    """Two or more capitalised words inside a sentence of the abstract, written as a name is
+    ("This paper introduces Personalized Path Recourse, ...", "the Ultimatum Game"), not a title's
+    capitalised words nor a sentence's first word."""
+    words = [t for t in span if t.is_alpha]
+    return (
+        len(words) >= 2
+        and all(t.text[:1].isupper() for t in words)
+        and not span[0].is_sent_start
+        and span.start >= span.doc._.kg_title_end
+    )
+
+
 def lettered_name(text: str) -> bool:
     """A hyphenated name of capitalised pieces, one a lone capital letter: ``Q-Decomposition``,
     ``H-Infinity`` (not ``Q-function`` or ``Q-values``, which are terms)."""

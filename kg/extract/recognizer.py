@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from kg.evaluate import KG_TO_SCIERC, SCIERC_ATTR
 from kg.extract.entities import (
+    capitalised_name,
     ends_in_name_piece,
     head_lemma,
     is_coined,
@@ -114,14 +115,7 @@ def _proper_benchmark_name(span: Span) -> bool:
     """A capitalised name whose head says it is a game, environment or benchmark, inside a sentence
     of the abstract: "the Ultimatum Game", "the Coin Game" (not "Atari games", a common plural, nor
     a title's capitalised words: "... as a Bayesian Game")."""
-    words = [t for t in span if t.is_alpha]
-    return (
-        len(words) >= 2
-        and all(t.text[:1].isupper() for t in words)
-        and bool({head_lemma(span[-1]), span[-1].lower_} & DATASET_HEADS)
-        and not span[0].is_sent_start
-        and span.start >= span.doc._.kg_title_end
-    )
+    return capitalised_name(span) and bool({head_lemma(span[-1]), span[-1].lower_} & DATASET_HEADS)
 
 
 def model_words(sent: Span) -> tuple[list[str], list[tuple[int, int]]]:

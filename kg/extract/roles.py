@@ -10,7 +10,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span, SpanGroup, Token
 
-from kg.extract.entities import FIELD_ENDINGS, head_lemma, is_coined, list_intro
+from kg.extract.entities import FIELD_ENDINGS, capitalised_name, head_lemma, is_coined, list_intro
 from kg.extract.lexicon import (
     ADDRESS_VERBS,
     AUTHOR_SUBJECTS,
@@ -249,18 +249,6 @@ def _used_before(span: Span, group: SpanGroup, title_end: int, first: int | None
     return any(other.text.lower() == key and title_end <= other.start and other.end <= end for other in group)
 
 
-def _capitalised_name(span: Span) -> bool:
-    """Two or more capitalised words inside a sentence of the abstract, written as a name is:
-    "This paper introduces Personalized Path Recourse, a novel method ..."."""
-    words = [t for t in span if t.is_alpha]
-    return (
-        len(words) >= 2
-        and all(t.text[:1].isupper() for t in words)
-        and not span[0].is_sent_start
-        and span.start >= span.doc._.kg_title_end
-    )
-
-
 def _technique(span: Span) -> bool:
     """A lower-case technique named in the abstract: "adversarial training", "mutual information
     maximization" (a head that names a technique, with words that say which one)."""
@@ -336,7 +324,7 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
         elif span.label_ in {"Method", "Dataset", "Concept"} and all(t.i in named_tokens for t in span):
             proposed.add(key)  # what the authors name is theirs, a coined name or not
         elif (
-            (is_named or _capitalised_name(span))
+            (is_named or capitalised_name(span))
             and span.label_ in {"Method", "Dataset"}
             and any(t.i in proposal_tokens for t in span)
             and not _used_before(span, group, title_end, first_proposal)
