@@ -50,11 +50,11 @@ $(DEV_STAMP): $(STAMP) pyproject.toml constraints.txt
 
 # Retrain the shipped entity recognizer (seeded, one thread, under an hour on 2 cores).
 model: $(TRAIN_STAMP)
-	OMP_NUM_THREADS=1 $(BIN)/python -m kg.train --data $(SCIERC) --out kg/extract/model/scierc-minilm
+	OMP_NUM_THREADS=1 $(BIN)/kg train --data $(SCIERC) --out kg/extract/model/scierc-minilm
 
 # Retrain the shipped relation classifier on the shipped recognizer's states (NumPy, no torch; ~2 min).
 relations-model: install
-	OMP_NUM_THREADS=1 $(BIN)/python -m kg.train_relations --data $(SCIERC) --out kg/extract/model/scierc-relations
+	OMP_NUM_THREADS=1 $(BIN)/kg train-relations --data $(SCIERC) --out kg/extract/model/scierc-relations
 
 $(TRAIN_STAMP): $(STAMP) pyproject.toml constraints.txt
 	$(PIP) install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'

@@ -2,7 +2,7 @@
 
 For each ``combine`` mode of ``kg_recognizer`` (and the model with nested spans switched off),
 runs the full pipeline on the gold tokens of SciERC dev and prints P/R/F1 overall and per label,
-F1 without Generic, and where the false positives come from (:func:`kg.evaluate.error_breakdown`).
+F1 without Generic, and where the false positives come from (:func:`kg.evaluation.scierc.error_breakdown`).
 
     OMP_NUM_THREADS=1 python benchmarks/ner_combine.py [--data ../shared/data/scierc] [--model PATH]
 """
@@ -13,9 +13,10 @@ import argparse
 import json
 from pathlib import Path
 
-from kg.evaluate import error_breakdown, predict, read_scierc, score_entities
+from kg.evaluation.scierc import error_breakdown, predict, score_entities
 from kg.extract.model import DEFAULT_MODEL
 from kg.extract.pipeline import build_pipeline
+from kg.sources.scierc import read_scierc
 
 
 def main() -> None:

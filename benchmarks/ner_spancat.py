@@ -2,7 +2,7 @@
 
 Converts train/dev to DocBin (gold tokens and sentences, spans key ``sc``), trains one spaCy
 spancat pipeline per variant with a fixed seed and one thread, and scores ``model-best`` on dev
-with :func:`kg.evaluate.score_entities`. Nothing here ships; the work folder is outside the repo.
+with :func:`kg.evaluation.scierc.score_entities`. Nothing here ships; the work folder is outside the repo.
 
     OMP_NUM_THREADS=1 python benchmarks/ner_spancat.py --work /tmp/kg-train/cnn sm scratch wide chars
 """
@@ -19,7 +19,8 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin, Span
 
-from kg.evaluate import error_breakdown, make_doc, read_scierc, score_entities
+from kg.evaluation.scierc import error_breakdown, make_doc, score_entities
+from kg.sources.scierc import read_scierc
 
 BASE = """
 [paths]

@@ -1,6 +1,6 @@
 """Compare relation-classifier variants on SciERC dev (end to end from the recognizer's spans).
 
-Encodes train and dev once, then trains each variant with :func:`kg.train_relations.train` and
+Encodes train and dev once, then trains each variant with :func:`kg.training.relations.train` and
 prints the best dev precision, recall and F1 (with its epoch and NONE bias) and the CPU seconds.
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/relations_variants.py ../shared/data/scierc
@@ -13,9 +13,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from kg.evaluate import read_scierc
 from kg.extract.model import load
-from kg.train_relations import RelationConfig, candidate_pairs, encode_documents, train
+from kg.sources.scierc import read_scierc
+from kg.training.relations import RelationConfig, candidate_pairs, encode_documents, train
 
 VARIANTS = {
     "softmax regression": RelationConfig(hidden=0, epochs=8),

@@ -45,10 +45,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
+from kg.graph.iri import STATISTICS_GRAPH
+from kg.graph.shacl import rdflib_term
 from kg.graph.stats import add_statistics
-from kg.link.iri import STATISTICS_GRAPH
 from kg.store.disk import write_store
-from kg.validate import rdflib_term
 from kg.vocab import PREFIX_IRIS, PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent

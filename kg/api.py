@@ -17,27 +17,19 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal
 
 from kg.errors import GraphNotFoundError, InputError
+from kg.formats import RDF_FORMATS, rdf_format_of
 from kg.graph.nx import core_view, to_networkx
 from kg.graph.rdf import new_dataset
+from kg.graph.shacl import ValidationReport, validate_store
 from kg.store import QueryResult, run_query
 from kg.store.disk import STORE_DIRNAME, StoreReport, find_store, open_store, write_store
 from kg.types import ENTITY_TYPES
-from kg.validate import ValidationReport, validate_store
 from kg.vocab import ENTITY_CLASSES, KG, XSD, bind_prefixes
 
 if TYPE_CHECKING:
-    from kg.infer import InferenceReport
+    from kg.graph.reasoning import InferenceReport
 
 log = logging.getLogger(__name__)
-
-#: File suffix -> rdflib parser format, for :meth:`KnowledgeGraph.load`.
-LOAD_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 
 
 _EVIDENCE_COLUMNS = ["paper", "title", "sentence", "start", "end", "confidence", "extractor", "version"]
@@ -135,13 +127,18 @@ class KnowledgeGraph:
         path = Path(path)
         if path.is_dir() and find_store(path) is not None:
             return cls(open_store(path))
-        if path.is_dir():
+        if path.is_dir() or not path.suffix:
+            looked = f"{path / STORE_DIRNAME}/ and {path / 'kg.nq'}"
             path = path / "kg.nq"
+        else:
+            looked = str(path)
         if not path.is_file():
-            raise GraphNotFoundError(f"{path}: no graph there; build one first with `kg build`")
-        fmt = LOAD_FORMATS.get(path.suffix.lower())
+            where = path.parent if path.name == "kg.nq" else path
+            raise GraphNotFoundError(f"no graph at {looked}; build one with `kg build PAPERS --out {where}`")
+        fmt = rdf_format_of(path)
         if fmt is None:
-            raise InputError(f"{path}: unknown graph format; use one of {', '.join(LOAD_FORMATS)}")
+            known = ", ".join(f".{f.file_extension}" for f in RDF_FORMATS.values())
+            raise InputError(f"{path}: unknown graph format; use one of {known}")
         store = ox.Store()
         try:
             store.bulk_load(path=str(path), format=fmt)
@@ -150,14 +147,14 @@ class KnowledgeGraph:
         return cls(store)
 
     def infer(self, regime: str) -> InferenceReport:
-        """Add the RDFS or OWL-RL entailments as the named graph ``kgid:graph/inferred`` (:mod:`kg.infer`)."""
-        from kg.infer import infer
+        """Add the RDFS or OWL-RL entailments as the named graph ``kgid:graph/inferred``."""
+        from kg.graph.reasoning import infer
 
         self._nx = None
         return infer(self.store, regime)
 
     def validate(self) -> ValidationReport:
-        """Check the graph against the SHACL shapes of ``ontology/shapes.ttl`` (see :mod:`kg.validate`)."""
+        """Check the graph against the SHACL shapes of ``ontology/shapes.ttl`` (see :mod:`kg.graph.shacl`)."""
         return validate_store(self.store)
 
     def save(

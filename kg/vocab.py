@@ -105,7 +105,7 @@ class KG(DefinedNamespace):
     meanSupport: URIRef  # void:Dataset (a class partition) -> xsd:decimal, mean kg:support
 
 
-#: Instance data: ``KGID["paper/..."]``, ``KGID["entity/..."]``; mint IRIs in ``kg.link.iri``.
+#: Instance data: ``KGID["paper/..."]``, ``KGID["entity/..."]``; mint IRIs in ``kg.graph.iri``.
 KGID = Namespace("https://w3id.org/kg/id/")
 
 #: schema.org, in its https form (as rdflib's ``SDO``), the form ``kg.ttl`` uses.

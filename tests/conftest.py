@@ -10,8 +10,8 @@ from kg import KnowledgeGraph
 from kg.extract.pipeline import extract
 from kg.sources import read_corpus
 from kg.types import PaperExtraction
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "hf-daily-papers"
 QUERIES = ROOT / "queries"
 

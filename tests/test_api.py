@@ -243,11 +243,22 @@ def test_api_load_folder_without_graph(tmp_path: Path) -> None:
 
 
 def test_api_load_unknown_format(tmp_path: Path) -> None:
-    path = tmp_path / "graph.rdf"
+    path = tmp_path / "graph.xyz"
     path.write_text("<rdf:RDF/>", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         KnowledgeGraph.load(path)
     assert "unknown graph format" in _one_line(caught.value)
+    assert ".nq" in _one_line(caught.value) and ".rdf" in _one_line(caught.value)
+
+
+def test_api_load_rdfxml_export(sample_kg, tmp_path: Path) -> None:
+    """Every format ``kg export`` writes loads back; RDF/XML holds the union of the graphs."""
+    from kg.export.rdf import export_rdf
+
+    export_rdf(sample_kg.store, tmp_path / "kg.rdf", "rdfxml")
+    loaded = KnowledgeGraph.load(tmp_path / "kg.rdf")
+    distinct = {(q.subject, q.predicate, q.object) for q in sample_kg.store}
+    assert len(loaded.store) == len(distinct)
 
 
 @pytest.mark.parametrize(

@@ -344,7 +344,7 @@ def sample() -> Graph:
 
 
 def _validate(data: Graph, shapes: Graph, onto: Graph, inference: str = "none") -> tuple[bool, Graph]:
-    """pySHACL with the ontology mixed in, as kg.validate runs it (the shapes rely on its subclass axioms)."""
+    """pySHACL with the ontology mixed in, as kg.graph.shacl runs it (the shapes need its axioms)."""
     conforms, report, _ = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=onto, inference=inference, allow_warnings=True
     )

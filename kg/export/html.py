@@ -42,8 +42,8 @@ import numpy as np
 from markupsafe import Markup
 from pyvis.network import Network
 
+from kg.atomic import write_text
 from kg.errors import KgError
-from kg.io import write_text
 
 __all__ = [
     "DEFAULT_MAX_NODES",

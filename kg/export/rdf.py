@@ -1,26 +1,25 @@
 """RDF files of the graph, serialised by Oxigraph (fast, streaming) from the store.
 
-``kg.ttl``, ``kg.nt`` and ``kg.jsonld`` hold the union of all named graphs; ``kg.nq`` and
-``kg.trig`` keep one named graph per paper.
+``kg.nq`` and ``kg.trig`` keep one named graph per paper; the other formats hold the union of
+all named graphs. N-Quads is the format to move the graph to a standalone SPARQL server
+(``oxigraph load``, QLever, Virtuoso, Fuseki; see docs/sparql.md).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.io import atomic_path
+from kg.atomic import atomic_path
+from kg.formats import DATASET_FORMATS, PREFIXED_FORMATS, RDF_FORMATS, file_name
 from kg.vocab import PREFIX_IRIS
 
-#: Output file name -> Oxigraph format.
-RDF_FILES = {
-    "kg.ttl": ox.RdfFormat.TURTLE,
-    "kg.nt": ox.RdfFormat.N_TRIPLES,
-    "kg.jsonld": ox.RdfFormat.JSON_LD,
-    "kg.nq": ox.RdfFormat.N_QUADS,
-    "kg.trig": ox.RdfFormat.TRIG,
-}
+#: The RDF files ``kg build`` writes.
+BUILD_FORMATS = ("turtle", "ntriples", "jsonld", "nquads", "trig")
 
 
 def union_triples(store: ox.Store) -> list[ox.Triple]:
@@ -29,16 +28,39 @@ def union_triples(store: ox.Store) -> list[ox.Triple]:
     return sorted(triples, key=str)
 
 
+def export_rdf(
+    store: ox.Store,
+    output: str | os.PathLike[str] | BinaryIO,
+    fmt: str = "nquads",
+    *,
+    triples: Sequence[ox.Triple] | None = None,
+) -> None:
+    """Write ``store`` in format ``fmt`` (a key of :data:`kg.formats.RDF_FORMATS`) to a path
+    (atomically) or a binary stream; ``triples`` is the union, when the caller has it already."""
+    rdf_format = RDF_FORMATS[fmt]
+    if isinstance(output, str | os.PathLike):
+        with atomic_path(output) as tmp:
+            _write(store, str(tmp), rdf_format, triples)
+    else:
+        _write(store, output, rdf_format, triples)
+
+
+def _write(store: ox.Store, output, rdf_format: ox.RdfFormat, triples: Sequence[ox.Triple] | None) -> None:
+    prefixes = PREFIX_IRIS if rdf_format in PREFIXED_FORMATS else None
+    if rdf_format in DATASET_FORMATS:
+        store.dump(output, rdf_format, prefixes=prefixes)
+    else:
+        ox.serialize(
+            union_triples(store) if triples is None else triples, output, rdf_format, prefixes=prefixes
+        )
+
+
 def write_rdf(store: ox.Store, out_dir: Path) -> dict[str, Path]:
-    """Write every file of :data:`RDF_FILES` into ``out_dir``, each atomically."""
+    """Write the graph in every format of :data:`BUILD_FORMATS` into ``out_dir``, each atomically."""
     triples = union_triples(store)
     written = {}
-    for name, fmt in RDF_FILES.items():
-        with atomic_path(out_dir / name) as tmp:
-            prefixes = PREFIX_IRIS if fmt in {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG} else None
-            if fmt in {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}:
-                store.dump(str(tmp), fmt, prefixes=prefixes)
-            else:
-                ox.serialize(triples, str(tmp), fmt, prefixes=prefixes)
+    for fmt in BUILD_FORMATS:
+        name = file_name(RDF_FORMATS[fmt])
+        export_rdf(store, out_dir / name, fmt, triples=triples)
         written[name] = out_dir / name
     return written

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.io import atomic_open, atomic_path
+from kg.atomic import atomic_open, atomic_path
 
 _NODE_COLUMNS = ("id", "type", "label", "aliases", "degree")
 _EDGE_COLUMNS = ("source", "target", "relation", "weight", "evidence")

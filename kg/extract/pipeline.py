@@ -15,8 +15,8 @@ from spacy.util import compile_infix_regex, compile_suffix_regex
 
 import kg.extract.components  # registers the factories
 import kg.extract.recognizer  # noqa: F401  (registers kg_recognizer)
+from kg.about import EXTRACTOR_NAME
 from kg.extract.components import MENTIONS_KEY
-from kg.extract.identity import EXTRACTOR_NAME
 from kg.extract.relations import RELATION_PREDICATES  # and registers kg_relations
 from kg.types import ENTITY_TYPES, Abbreviation, Mention, Paper, PaperExtraction, RelationMention, Role
 

@@ -27,7 +27,6 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
-from kg.evaluate import KG_TO_SCIERC, SCIERC_ATTR
 from kg.extract.entities import (
     capitalised_name,
     ends_in_name_piece,
@@ -37,6 +36,7 @@ from kg.extract.entities import (
     name_units,
     name_without_version,
 )
+from kg.extract.labels import KG_TO_SCIERC, SCIERC_ATTR
 from kg.extract.lexicon import DATASET_HEADS, is_paradigm
 from kg.extract.model import DEFAULT_MODEL, load
 

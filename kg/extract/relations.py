@@ -9,7 +9,7 @@ softmax over ``NONE`` and the seven relation labels) scores the pair; a pair is 
 label beats ``NONE`` after ``NONE``'s logit is lowered by a bias tuned on SciERC dev. No torch.
 
 The model folder (``kg/extract/model/scierc-relations``) holds ``head.npz`` and ``meta.json``;
-:mod:`kg.train_relations` writes it.
+:mod:`kg.training.relations` writes it.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.errors import KgError
-from kg.evaluate import KG_TO_SCIERC, SCIERC_ATTR, SCIERC_LABELS
 from kg.extract.hearst import hyponym_pairs
+from kg.extract.labels import KG_TO_SCIERC, SCIERC_ATTR, SCIERC_LABELS
 from kg.extract.model import model_path
 
 #: The folder of the relation model that ships inside the package.

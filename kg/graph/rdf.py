@@ -18,8 +18,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Literal
 from rdflib.term import URIRef
 
-from kg.graph.stats import add_statistics
-from kg.link.iri import (
+from kg.graph.iri import (
     ENTITIES_GRAPH,
     ONTOLOGY_GRAPH,
     assertion_iri,
@@ -29,6 +28,7 @@ from kg.link.iri import (
     paper_iri,
     person_iri,
 )
+from kg.graph.stats import add_statistics
 from kg.link.merge import LinkedCorpus
 from kg.types import Assertion, Entity, Paper
 from kg.vocab import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.link.iri import STATISTICS_GRAPH
+from kg.graph.iri import STATISTICS_GRAPH
 from kg.vocab import KG, KGID, PREFIX_IRIS, RDF, VOID
 
 #: The dataset the statistics describe: the knowledge graph (its named graphs but this one).

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from kg.extract.identity import EXTRACTOR_VERSION
+from kg.about import EXTRACTOR_VERSION
 from kg.extract.lexicon import container_name
 from kg.link.normalize import canonical_key, clean_surface, written_forms
 from kg.types import (

@@ -6,7 +6,7 @@ is scored in NumPy: ``relu(start[first piece of s] + end[last piece of e] + widt
 gives a distribution over ``none`` and the six SciERC labels. No torch at run time.
 
 A model folder holds ``encoder.onnx``, ``head.npz``, ``tokenizer.json`` and ``meta.json``; it is
-written by :mod:`kg.train` and read here.
+written by :mod:`kg.training.recognizer` and read here.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Training the shipped recognizer and relation classifier (torch only for the full fine-tune)."""

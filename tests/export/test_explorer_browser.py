@@ -1,0 +1,357 @@
+"""The HTML explorer in a real browser: Playwright driving Debian's Chromium on the sample graph.
+
+`make test` installs the ``chromium`` Debian package when /usr/bin/chromium is missing; the
+tests skip (saying why) only where that browser truly is absent. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from playwright.sync_api import BrowserContext, Page, sync_playwright
+
+from kg import KnowledgeGraph
+from kg.export.html import ego_graph, find_nodes, write_explorer
+from kg.graph.nx import core_view
+from tests.helpers import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Headless, offline and quiet: no GPU, no QUIC, no first-run, sync or component updates.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = ROOT / "outputs" / "explorer.png"
+FAMO2O_TITLE = "Train Once, Get a Family"
+SAFE_RL_TITLE = "Safe Reinforcement Learning with Minimal"
+TOPONAV_TITLE = "TopoNav: Topological Navigation"
+IMG_TITLE = "<img src=x onerror=alert(1)>"
+SCRIPT_TITLE = "Safe RL </script><script>alert(1)</script> with Minimal Supervision"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"no {CHROMIUM}: install Debian's chromium package (`make test` does) to run the browser tests",
+)
+
+
+@dataclass
+class Explorer:
+    """An explorer page open in Chromium, with what it logged, requested and tried to pop up."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def drawn_nodes(self) -> set[str]:
+        """Ids of the nodes vis-network draws now (after filters and ego network)."""
+        return set(self.js("kgExplorer.network.body.nodeIndices"))
+
+    def drawn_edges(self) -> set[str]:
+        return set(self.js("kgExplorer.network.body.edgeIndices"))
+
+    def search(self, text: str) -> list[str]:
+        """Type ``text`` in the search box; the node ids of the suggestions, in order."""
+        box = self.page.locator("#kg-search-input")
+        box.fill("")
+        box.type(text)
+        self.page.wait_for_selector("#kg-suggestions li")
+        return self.page.locator("#kg-suggestions li").evaluate_all("lis => lis.map(li => li.dataset.node)")
+
+    def wait_for_layout(self) -> None:
+        """Wait until the ego network is laid out and physics is off again (a locator, not
+        wait_for_function: the page's Content-Security-Policy forbids eval)."""
+        self.page.locator("#kg-status", has_text="physics off").wait_for()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> BrowserContext:
+    """Debian's Chromium with a fresh profile."""
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            tmp_path_factory.mktemp("chromium-profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1400, "height": 900},
+        )
+        yield context
+        context.close()
+
+
+def open_explorer(browser: BrowserContext, path: Path) -> Explorer:
+    page = browser.new_page()
+    explorer = Explorer(page)
+    page.on("console", lambda m: m.type == "error" and explorer.errors.append(m.text))
+    page.on("pageerror", lambda e: explorer.errors.append(str(e)))
+    page.on("request", lambda r: explorer.requests.append(r.url))
+    page.on("dialog", lambda d: (explorer.dialogs.append(d.message), d.dismiss()))
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("body[data-kg-ready=true]", timeout=60_000)
+    return explorer
+
+
+@pytest.fixture(scope="module")
+def core(sample_kg) -> nx.MultiDiGraph:
+    """The graph the sample explorer draws."""
+    return core_view(sample_kg.to_networkx())
+
+
+@pytest.fixture
+def explorer(browser, sample_outputs):
+    """The explorer `kg build` wrote for the sample corpus, freshly opened."""
+    opened = open_explorer(browser, sample_outputs / "explorer.html")
+    yield opened
+    opened.page.close()
+
+
+def papers(G: nx.MultiDiGraph) -> set[str]:
+    return {n for n, t in G.nodes(data="type") if t == "Paper"}
+
+
+def test_explorer_browser_loads_offline_without_errors(explorer):
+    assert explorer.errors == []
+    assert explorer.requests and all(url.startswith("file://") for url in explorer.requests), (
+        explorer.requests
+    )
+    assert explorer.dialogs == []
+    assert explorer.js("kgExplorer.timings.ready") > 0
+
+
+def test_explorer_browser_draws_every_node_and_edge(explorer, core):
+    assert explorer.js("kgExplorer.nodes.length") == core.number_of_nodes()
+    assert explorer.js("kgExplorer.edges.length") == core.number_of_edges()
+    assert explorer.drawn_nodes() == set(core)
+    assert len(explorer.drawn_edges()) == core.number_of_edges()
+    assert explorer.page.locator("#kg-counts").text_content() == (
+        f"{core.number_of_nodes():,} nodes · {core.number_of_edges():,} edges"
+    )
+    # physics never runs on the full view: the page opens with the layout done
+    assert explorer.js("kgExplorer.network.physics.options.enabled") is False
+
+
+def test_explorer_browser_search_d4rl_lists_papers_evaluated_on_it(explorer, core):
+    (d4rl,) = find_nodes(core, "D4RL")
+    assert explorer.search("D4RL")[0] == d4rl
+    explorer.page.keyboard.press("Enter")
+    assert explorer.js("kgExplorer.network.getSelectedNodes()") == [d4rl]
+    details = explorer.page.locator("#kg-details")
+    assert details.locator("h2").text_content() == "D4RL"
+    expected = {
+        core.nodes[paper]["title"]: data["evidence"]
+        for paper, _, data in core.in_edges(d4rl, data=True)
+        if data["relation"] == "evaluatedOn"
+    }
+    assert len(expected) >= 3
+    items = details.locator("ul[data-relation=evaluatedOn] > li")
+    shown = {
+        item.locator(".kg-link").text_content(): item.locator(".kg-evidence li").all_text_contents()
+        for item in items.all()
+    }
+    assert shown == expected
+    assert details.locator("ul[data-relation=evaluatedOn] mark").first.text_content() == "D4RL"
+
+
+@pytest.mark.parametrize("query", ["RLHF", "reinforcement learning from human feedback"])
+def test_explorer_browser_search_finds_labels_and_aliases(explorer, core, query):
+    (node,) = [
+        n
+        for n in find_nodes(core, "reinforcement learning from human feedback")
+        if core.nodes[n]["label"] == "RLHF"
+    ]
+    assert explorer.search(query)[0] == node
+    explorer.page.locator("#kg-suggestions li").first.dispatch_event("pointerdown")
+    assert explorer.js("kgExplorer.network.getSelectedNodes()") == [node]
+    assert explorer.page.locator("#kg-details h2").text_content() == "RLHF"
+    assert "Reinforcement Learning from Human Feedback" in explorer.page.locator("#kg-details").text_content()
+
+
+def test_explorer_browser_type_filter_hides_and_restores_papers(explorer, core):
+    paper_box = explorer.page.locator("#kg-types input[value=Paper]")
+    paper_box.uncheck()
+    drawn = explorer.drawn_nodes()
+    assert drawn == set(core) - papers(core)
+    assert len(explorer.drawn_edges()) == core.subgraph(drawn).number_of_edges()
+    paper_box.check()
+    assert explorer.drawn_nodes() == set(core)
+    assert len(explorer.drawn_edges()) == core.number_of_edges()
+
+
+def test_explorer_browser_relation_and_degree_filters(explorer, core):
+    explorer.page.locator("#kg-relations input[value=mentions]").uncheck()
+    kept = [(u, v) for u, v, r in core.edges(data="relation") if r != "mentions"]
+    assert len(explorer.drawn_edges()) == len(kept)
+    assert explorer.drawn_nodes() == set(core)  # edges go, nodes stay
+    slider = explorer.page.locator("#kg-min-degree")
+    slider.fill("3")
+    threshold = int(explorer.page.locator("#kg-min-degree-value").text_content().lstrip("≥ "))
+    assert threshold >= 2
+    assert explorer.drawn_nodes() == {n for n in core if core.degree(n) >= threshold}
+
+
+def test_explorer_browser_paper_panel_highlights_mentions(explorer, core):
+    (paper,) = [n for n in papers(core) if core.nodes[n]["title"].startswith(TOPONAV_TITLE)]
+    attrs = core.nodes[paper]
+    explorer.js("(id) => kgExplorer.select(id)", paper)
+    details = explorer.page.locator("#kg-details")
+    assert details.locator("h2").text_content() == attrs["title"]
+    facts = details.locator(".kg-facts").text_content()
+    assert f"Date: {attrs['date']}" in facts and f"Authors: {attrs['n_authors']}" in facts
+    assert details.locator(".kg-abstract").text_content() == attrs["abstract"]
+    text = attrs["title"] + "\n\n" + attrs["abstract"]
+    (proposed,) = [(v, d) for _, v, d in core.out_edges(paper, data=True) if d["relation"] == "proposes"]
+    mark = details.locator("mark.kg-mention[data-relation=proposes]").first
+    assert mark.text_content() == text[proposed[1]["start"] : proposed[1]["end"]]
+    assert details.locator("ul[data-relation=proposes] .kg-link").all_text_contents() == [
+        core.nodes[proposed[0]]["label"]
+    ]
+    mark.click()  # a mention leads to its entity
+    assert explorer.js("kgExplorer.network.getSelectedNodes()") == [proposed[0]]
+
+
+def test_explorer_browser_ego_network_by_double_click_and_button(explorer, core):
+    (d4rl,) = find_nodes(core, "D4RL")
+    explorer.js("(id) => kgExplorer.select(id)", d4rl)
+    # zoomed in on it, so that no neighbour overlaps the point clicked
+    explorer.js(
+        "(id) => kgExplorer.network.moveTo({ position: kgExplorer.network.getPosition(id), scale: 4 })", d4rl
+    )
+    box = explorer.page.locator("#kg-network canvas").bounding_box()
+    centre = explorer.js("(id) => kgExplorer.network.canvasToDOM(kgExplorer.network.getPosition(id))", d4rl)
+    # a point of D4RL's disc that no other node covers (the layout may draw a neighbour over its centre)
+    at = explorer.js(
+        """([id, c]) => {
+            for (let r = 0; r <= 40; r += 4) for (let a = 0; a < 360; a += 30) {
+                const t = (a * Math.PI) / 180, p = { x: c.x + r * Math.cos(t), y: c.y + r * Math.sin(t) };
+                if (kgExplorer.network.getNodeAt(p) === id) return p;
+            }
+            return null;
+        }""",
+        [d4rl, centre],
+    )
+    assert at is not None
+    explorer.page.mouse.dblclick(box["x"] + at["x"], box["y"] + at["y"])
+    explorer.wait_for_layout()
+    assert explorer.drawn_nodes() == {str(n) for n in ego_graph(core, d4rl, 1)}
+    assert explorer.js("kgExplorer.network.physics.options.enabled") is False
+    explorer.page.locator("#kg-details button", has_text="depth 2").click()
+    explorer.wait_for_layout()
+    assert explorer.drawn_nodes() == set(ego_graph(core, d4rl, 2))
+    assert explorer.js("kgExplorer.network.physics.options.enabled") is False
+    explorer.page.locator("#kg-show-all").click()
+    assert explorer.drawn_nodes() == set(core)
+    assert explorer.errors == []
+
+
+def test_explorer_browser_focus_file_from_cli(browser, sample_outputs, core, tmp_path):
+    out = tmp_path / "d4rl.html"
+    command = [sys.executable, "-m", "kg.cli", "explore", "--graph", str(sample_outputs)]
+    command += ["--focus", "D4RL", "--depth", "2", "-o", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-800:]
+    (d4rl,) = find_nodes(core, "D4RL")
+    explorer = open_explorer(browser, out)
+    explorer.wait_for_layout()
+    assert explorer.drawn_nodes() == set(ego_graph(core, d4rl, 2))
+    assert explorer.js("kgExplorer.network.getSelectedNodes()") == [d4rl]
+    assert explorer.page.locator("#kg-details h2").text_content() == "D4RL"
+    assert explorer.errors == [] and explorer.dialogs == []
+    explorer.page.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_page(sample_paper, tmp_path_factory) -> Path:
+    """Two real sample papers built through the whole pipeline, retitled with HTML and a
+    closing script tag."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    rows = [
+        {"title": IMG_TITLE, "abstract": sample_paper(FAMO2O_TITLE).abstract},
+        {"title": SCRIPT_TITLE, "abstract": sample_paper(SAFE_RL_TITLE).abstract},
+    ]
+    source = tmp / "hostile.jsonl"
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    G = KnowledgeGraph.build([source]).to_networkx()
+    return write_explorer(G, tmp / "explorer.html", title=SCRIPT_TITLE)
+
+
+@pytest.mark.parametrize("title", [IMG_TITLE, SCRIPT_TITLE])
+def test_explorer_browser_hostile_titles_render_literally(browser, hostile_page, title):
+    explorer = open_explorer(browser, hostile_page)
+    page = explorer.page
+    assert page.title() == SCRIPT_TITLE
+    assert page.locator("#kg-title").text_content() == SCRIPT_TITLE
+    suggestions = explorer.search(title[:12])
+    names = page.locator("#kg-suggestions .kg-suggestion-name").all_text_contents()
+    assert title in names
+    page.locator("#kg-suggestions li").nth(names.index(title)).dispatch_event("pointerdown")
+    paper = suggestions[names.index(title)]
+    assert page.locator("#kg-details h2").text_content() == title
+    # the tooltip vis-network shows on hover is text too
+    page.wait_for_timeout(600)
+    box = page.locator("#kg-network canvas").bounding_box()
+    at = explorer.js("(id) => kgExplorer.network.canvasToDOM(kgExplorer.network.getPosition(id))", paper)
+    page.mouse.move(box["x"] + at["x"], box["y"] + at["y"])
+    page.wait_for_selector("div.vis-tooltip", state="visible")
+    assert page.locator("div.vis-tooltip").inner_text().startswith(title)
+    assert explorer.js("document.querySelectorAll('img, svg, [onerror], [onload]').length") == 0
+    assert explorer.js("document.querySelectorAll('script').length") == 3
+    assert explorer.dialogs == [] and explorer.errors == []
+    assert all(url.startswith("file://") for url in explorer.requests)
+    page.close()
+
+
+def test_explorer_browser_screenshot(explorer):
+    """D4RL found by search, shown with the papers evaluated on it and their neighbours."""
+    explorer.search("D4RL")
+    explorer.page.keyboard.press("Enter")
+    explorer.page.locator("#kg-details button", has_text="depth 2").click()
+    explorer.wait_for_layout()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    explorer.page.screenshot(path=SCREENSHOT)
+    png = SCREENSHOT.read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (1400, 900)
+    assert len(png) > 50_000  # a drawn graph, not a blank page
+
+
+def test_explorer_browser_selection_fades_all_but_the_neighbourhood(explorer, core):
+    """Selecting a node in the whole graph keeps it and its neighbours drawn and fades the rest;
+    a click on empty canvas brings every node back."""
+    (d4rl,) = find_nodes(core, "D4RL")
+    explorer.js("(id) => kgExplorer.select(id)", d4rl)
+    opacity = explorer.js("Object.fromEntries(kgExplorer.nodes.get().map((n) => [n.id, n.opacity ?? 1]))")
+    near = set(ego_graph(core, d4rl, 1))
+    assert {n for n, o in opacity.items() if o == 1} == near
+    assert all(o < 0.5 for n, o in opacity.items() if n not in near)
+    explorer.js("kgExplorer.network.fit({ animation: false })")
+    empty = explorer.js(
+        """() => {
+            const canvas = document.querySelector("#kg-network canvas").getBoundingClientRect();
+            for (let x = 5; x < canvas.width; x += 15) for (let y = 5; y < canvas.height; y += 15) {
+                const p = { x: x, y: y }, net = kgExplorer.network;
+                if (net.getNodeAt(p) === undefined && net.getEdgeAt(p) === undefined) return p;
+            }
+            return null;
+        }"""
+    )
+    assert empty is not None
+    box = explorer.page.locator("#kg-network canvas").bounding_box()
+    explorer.page.mouse.click(box["x"] + empty["x"], box["y"] + empty["y"])
+    explorer.page.wait_for_function("kgExplorer.nodes.get().every((n) => (n.opacity ?? 1) === 1)")
+    assert explorer.errors == []

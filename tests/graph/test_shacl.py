@@ -1,0 +1,133 @@
+"""SHACL validation (kg.graph.shacl, `kg validate`, the check in `kg build`) on the real sample graph."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, Namespace
+from rdflib.namespace import SH
+
+from kg.cli import main
+from kg.graph.shacl import ValidationReport, memory_graph, validate_graph
+from kg.vocab import DCTERMS, KG, PROV, RDF, SKOS, XSD, bind_prefixes, shapes_graph
+from tests.helpers import kg
+
+QNAME = bind_prefixes(Graph()).namespace_manager
+KGSH = Namespace("https://w3id.org/kg/shapes#")
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_kg) -> ValidationReport:
+    return sample_kg.validate()
+
+
+def test_validate_sample_graph_conforms(sample_kg, sample_report: ValidationReport) -> None:
+    assert sample_report.conforms, sample_report.summary()
+    assert sample_report.violations == ()
+    # Every triple of every named graph was checked, the ontology's included.
+    assert sample_report.triples >= sample_kg.stats()["triples"] > 50_000
+
+
+def test_memory_graph_copies_every_triple(sample_kg) -> None:
+    graph = memory_graph(sample_kg.store)
+    assert len(graph) == sample_kg.stats()["triples"]
+    title = next(graph.objects(None, DCTERMS.title))
+    assert title.datatype is None  # xsd:string read back as a plain literal, as rdflib parses it
+
+
+@pytest.fixture(scope="module")
+def broken_report(sample_kg) -> tuple[ValidationReport, dict[str, tuple[str, str]]]:
+    """The sample graph with a real entity given two labels, a real paper without its title and a
+    real assertion without its extractor, validated once; and where each violation must be."""
+    graph = memory_graph(sample_kg.store)
+    entity = next(graph.subjects(RDF.type, KG.Method))
+    paper = next(graph.subjects(RDF.type, KG.Paper))
+    assertion = next(graph.subjects(RDF.type, KG.Assertion))
+    graph.add((entity, SKOS.prefLabel, Literal("a second preferred label")))
+    graph.remove((paper, DCTERMS.title, None))
+    graph.remove((assertion, PROV.wasAttributedTo, None))
+    expected = {
+        "two prefLabels": (entity.n3(QNAME), "skos:prefLabel"),
+        "no title": (paper.n3(QNAME), "dcterms:title"),
+        "no provenance": (assertion.n3(QNAME), "prov:wasAttributedTo"),
+    }
+    return validate_graph(graph), expected
+
+
+@pytest.mark.parametrize("case", ["two prefLabels", "no title", "no provenance"])
+def test_validate_reports_broken_sample_graph(broken_report, case: str) -> None:
+    report, expected = broken_report
+    assert not report.conforms
+    assert len(report.violations) == 3, report.summary(10)
+    focus, path = expected[case]
+    (violation,) = [v for v in report.violations if (v.focus, v.path) == (focus, path)]
+    assert violation.message and str(violation) == f"{focus} {path}: {violation.message}"
+
+
+def test_validate_reports_duplicate_entity_key(sample_kg) -> None:
+    graph = memory_graph(sample_kg.store)
+    first, second = list(graph.subjects(RDF.type, KG.Dataset))[:2]
+    key = graph.value(first, KG.entityKey)
+    graph.set((second, KG.entityKey, key))
+    report = validate_graph(graph)
+    assert [(v.focus, v.path) for v in report.violations] == [(key.n3(QNAME), "^kg:entityKey")]
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", [["OUT"], ["--store", "OUT/store"], ["OUT/kg.nq"]])
+def test_cli_validate_sample_outputs(sample_outputs: Path, where: list[str]) -> None:
+    run = kg("validate", *(arg.replace("OUT", str(sample_outputs)) for arg in where))
+    assert run.code == 0, run.stderr
+    assert run.stdout.splitlines()[-1].startswith("the graph conforms to the shapes")
+
+
+def test_cli_validate_prints_each_violation(sample_kg, tmp_path: Path) -> None:
+    graph = memory_graph(sample_kg.store)
+    papers = list(graph.subjects(RDF.type, KG.Paper))[:2]
+    for paper in papers:
+        graph.set((paper, KG.upvotes, Literal(-1, datatype=XSD.integer)))
+    path = tmp_path / "broken.nt"
+    graph.serialize(path, format="nt", encoding="utf-8")
+    run = kg("validate", path)
+    assert run.code == 1
+    lines = [line for line in run.stdout.splitlines() if not line.startswith("warning: ")]
+    assert sorted(line.split(" ")[0] for line in lines) == sorted(p.n3(QNAME) for p in papers)
+    assert all(" kg:upvotes: " in line for line in lines), lines
+    assert run.stderr.strip() == "kg: 2 violations"
+
+
+def test_cli_validate_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    for target in (bad, tmp_path / "missing"):
+        run = kg("validate", target)
+        assert run.code == 2
+        assert len(run.lines) == 1 and run.lines[0].startswith("kg: error: "), run.stderr
+
+
+def test_cli_build_fails_loudly_on_violations(sample_corpus, tmp_path: Path, monkeypatch, capsys) -> None:
+    # Shapes stricter than the data: titles of at most 20 characters, which real titles exceed.
+    def strict_shapes() -> Graph:
+        shapes = shapes_graph()
+        shapes.add((KGSH.PaperTitle, SH.maxLength, Literal(20)))
+        return shapes
+
+    monkeypatch.setattr("kg.graph.shacl.shapes_graph", strict_shapes)
+    papers = sample_corpus.papers[:2]
+    corpus = tmp_path / "papers.jsonl"
+    rows = [{"title": p.title, "abstract": p.abstract} for p in papers]
+    corpus.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["kg", "build", str(corpus), "--out", str(out)])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 2
+    message = capsys.readouterr().err.strip()
+    assert message.startswith("kg: error: 2 SHACL violations, e.g. <https://w3id.org/kg/id/paper/"), message
+    assert "dcterms:title" in message and message.endswith("nothing written (see `kg validate`)")
+    assert not out.exists()
