@@ -252,9 +252,9 @@ BAD = {
         lambda tmp, outputs: ["query", str(tmp / "nothing.rq"), "-g", str(outputs)], "no such query file"
     ),
     "query-missing-graph": Case(
-        lambda tmp, _: ["query", "SELECT * WHERE { ?s ?p ?o }", "-g", str(tmp / "no-graph")], "no graph there"
+        lambda tmp, _: ["query", "SELECT * WHERE { ?s ?p ?o }", "-g", str(tmp / "no-graph")], "no graph at"
     ),
-    "stats-missing-graph": Case(lambda tmp, _: ["stats", "-g", str(tmp / "no-graph")], "no graph there"),
+    "stats-missing-graph": Case(lambda tmp, _: ["stats", "-g", str(tmp / "no-graph")], "no graph at"),
     "stats-invalid-rdf": Case(_graph_file("kg.nq", "not rdf\n"), "kg.nq: not valid RDF"),
 }
 
