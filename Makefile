@@ -13,7 +13,7 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive
 # SciERC train/dev (DyGIE JSON lines) for `make model`.
 SCIERC ?= ../shared/data/scierc
 
-.PHONY: run test install install-dev chromium lint format clean model relations-model
+.PHONY: run test install install-dev chromium lint format clean model relations-model constraints
 
 run: install
 	$(BIN)/kg build data/hf-daily-papers --out outputs
@@ -23,6 +23,7 @@ run: install
 # test runs only where the train extra is installed (`make model`).
 test: install-dev chromium
 	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 install: $(STAMP)
@@ -63,6 +64,13 @@ $(TRAIN_STAMP): $(STAMP) pyproject.toml constraints.txt
 lint: install-dev
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/ruff format --check kg tests benchmarks
+	$(BIN)/lint-imports
+
+# Regenerate constraints.txt (every transitive pin) from pyproject.toml's ranges; existing pins are
+# kept unless a range excludes them (add --upgrade to move them all).
+constraints: install-dev
+	$(BIN)/pip-compile --quiet --strip-extras --extra dev --extra train --no-emit-index-url \
+	  --no-emit-find-links --output-file constraints.txt pyproject.toml
 
 format: install-dev
 	$(BIN)/ruff format kg tests benchmarks
