@@ -33,7 +33,13 @@ TITLE_SEPARATOR = "\n\n"
 
 @dataclass(frozen=True)
 class Paper:
-    """One paper: title, abstract and what the listings said about it."""
+    """One paper: title, abstract and what the listings said about it.
+
+    ``date`` is ISO 8601 at the precision the source gives: ``2019``, ``2019-05`` or
+    ``2019-05-12``. ``doi`` is the bare DOI (``10.1234/abc``), ``arxiv_id`` the arXiv identifier
+    without version (``2310.17966``, ``hep-th/9901001``); ``status`` is a venue's decision
+    (``Oral``, ``Poster``, ``Reject``) where the source gives one.
+    """
 
     id: str
     title: str
@@ -44,6 +50,16 @@ class Paper:
     sources: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     url: str | None = None
+    venue: str | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    keywords: tuple[str, ...] = ()
+    status: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The year of :attr:`date`, the precision every source has."""
+        return int(self.date[:4]) if self.date else None
 
     @property
     def text(self) -> str:
