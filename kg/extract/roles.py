@@ -22,6 +22,7 @@ from kg.extract.lexicon import (
     container_name,
 )
 from kg.extract.naming import named_by_authors, subjects
+from kg.types import ENTITY_TYPES
 
 #: Dependency labels that stay inside the object of "we propose ..." (relative clauses do not).
 _OBJECT_DEPS = frozenset(
@@ -363,6 +364,8 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     task_counts = Counter(span.text.lower() for span in group if span.label_ == "Task")
     roles: list[tuple[Span, str, float]] = []
     for span, is_named in zip(group, named, strict=True):
+        if span.label_ not in ENTITY_TYPES:
+            continue  # "Generic" ("these pods") is recognised, never a mention: it takes no role
         key = span.text.lower()
         if key in proposed:
             roles.append((span, "proposes", ROLE_SCORES["proposes"]))

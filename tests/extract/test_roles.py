@@ -528,3 +528,31 @@ def test_roles_lower_case_technique_is_used(extraction):
     assert "adversarial training" in role_texts(extraction("Sleeper Agents"), "uses")
     ex = extraction("Unleashing the Power of Pre-trained Language Models for Offline")
     assert "fine-tuning" not in role_texts(ex, "uses")
+
+
+def test_roles_generic_span_sharing_a_proposed_name_takes_no_role():
+    """A Generic span ("these pods") with the text of a proposed name is never a mention, so it
+    takes no role; before, its role pointed at no mention and the paper's extraction raised."""
+    from spacy.tokens import Span, SpanGroup
+
+    from kg.extract.components import MENTIONS_KEY
+    from kg.extract.pipeline import default_pipeline, doc_to_extraction
+    from kg.extract.roles import tag_roles
+    from kg.types import Paper
+
+    paper = Paper(
+        id="pods", title="Pods: Faster Planning", abstract="We propose Pods, a planner. Pods is fast."
+    )
+    nlp = default_pipeline()
+    doc = nlp(paper.text)
+    group = doc.spans[MENTIONS_KEY]
+    assert "pods" in {s.text.lower() for s, role, _ in tag_roles(doc, MENTIONS_KEY) if role == "proposes"}
+    last = [s for s in group if s.text == "Pods"][-1]
+    spans = [Span(doc, s.start, s.end, label="Generic" if s == last else s.label_) for s in group]
+    relabelled = SpanGroup(doc, name=MENTIONS_KEY, spans=spans)
+    relabelled.attrs.update(group.attrs)
+    doc.spans[MENTIONS_KEY] = relabelled
+    doc._.kg_roles = tag_roles(doc, MENTIONS_KEY)
+    assert all(span.label_ != "Generic" for span, _, _ in doc._.kg_roles)
+    extraction = doc_to_extraction(paper, doc)
+    assert "Pods" in {r.mention.text for r in extraction.roles if r.role == "proposes"}
