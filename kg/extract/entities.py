@@ -8,7 +8,6 @@ can replace this component by writing the same span group.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup, Token
 
+from kg.extract.gazetteer import GAZETTEER, MATCH_ATTRS, read_gazetteer
 from kg.extract.lexicon import (
     ADJECTIVAL_SUFFIXES,
     CONTAINER_HEADS,
@@ -160,15 +160,6 @@ def ends_in_name_piece(text: str) -> bool:
     return bool(words) and all(words) and _is_name_piece(last)
 
 
-def _plural(phrase: str) -> str:
-    """The regular English plural of a phrase's last word: "diffusion policy" -> "diffusion policies"."""
-    if phrase.endswith(("s", "x", "z", "ch", "sh")):
-        return phrase + "es"
-    if phrase.endswith("y") and phrase[-2:-1] not in "aeiou":
-        return phrase[:-1] + "ies"
-    return phrase + "s"
-
-
 def capitalised_name(span: Span) -> bool:
     """Two or more capitalised words inside a sentence of the abstract, written as a name is
     ("This paper introduces Personalized Path Recourse, ...", "the Ultimatum Game"), not a title's
@@ -204,17 +195,11 @@ class EntityRecognizer:
     def __init__(self, nlp: Language, name: str, spans_key: str, patterns: str | None) -> None:
         self.name = name
         self.spans_key = spans_key
-        self.matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("ORTH", "LOWER")}
-        path = Path(patterns) if patterns else Path(__file__).parent / "patterns" / "gazetteer.jsonl"
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            attr = row.get("attr", "ORTH")
-            forms = [row["pattern"]]
-            if row["label"] in {"Method", "Dataset"} and " " in row["pattern"]:
-                forms.append(_plural(row["pattern"]))  # "Decision Transformers", "diffusion policies"
-            self.matchers[attr].add(row["label"], [nlp.make_doc(form) for form in forms])
+        # ORTH first: where a case-sensitive entry and a case-insensitive one match the same
+        # words with the same score, the case-sensitive one is kept
+        self.matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in MATCH_ATTRS}
+        for entry in read_gazetteer(Path(patterns) if patterns else GAZETTEER):
+            self.matchers[entry.attr].add(entry.label, [nlp.make_doc(form) for form in entry.forms()])
 
     def __call__(self, doc: Doc) -> Doc:
         title_end = doc._.kg_title_end
