@@ -260,7 +260,7 @@ class ModelRecognizer:
         "spans_key": MENTIONS_KEY,
         "model": DEFAULT_MODEL,
         "combine": "union",
-        "threads": 2,  # sentences encoded at once: 2,407 words/s vs 1,801 one at a time (idle, 2 cores)
+        "threads": 2,  # sentences encoded at once, one thread each (throughput: docs/performance.md)
         "nested": False,
     },
 )

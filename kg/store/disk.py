@@ -17,8 +17,8 @@ store, so the next sync reads back only the graph sizes (checked against that fi
 every quad. The sync runs on a copy of the store (a RocksDB checkpoint: hard links, cheap)
 that replaces the old directory by rename once it is complete, so a reader never sees a
 half-written store and a failed build leaves the old one in place. A store that changed is
-compacted (``optimize``) before the swap: one sorted run per index, which makes RocksDB point
-lookups, and so the joins of a query, 1.1 to 2.4 times faster (benchmarks/SPARQL.md).
+compacted (``optimize``) before the swap: one sorted run per index, so that RocksDB point
+lookups, and so the joins of a query, read fewer files (how much faster: docs/performance.md).
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def _write(source: ox.Store, path: Path, work: Path) -> StoreReport:
     quads = len(target)
     target.flush()
     if added or replaced or removed:
-        target.optimize()  # compact: 1.1-2.4x faster reads (benchmarks/SPARQL.md)
+        target.optimize()  # compact: one sorted run per index, faster reads (docs/performance.md)
     del target
     unchanged = len(wanted) - len(added) - len(replaced)
     report = StoreReport(path, len(added), len(replaced), len(removed), unchanged, quads)
