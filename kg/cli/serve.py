@@ -68,6 +68,12 @@ def serve(
     signal.signal(signal.SIGTERM, stop)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"kg: warning: listening on {host}: other machines can query this store", markup=False)
+    if not server.pool.isolated:
+        err.print(
+            "kg: warning: the query workers could not be given a network namespace of their own here "
+            "(run as root, or allow user namespaces); SERVICE is still refused from each query's parse tree",
+            markup=False,
+        )
     err.print(
         f"kg: serving {server.pool.path} at {server.url} (SPARQL endpoint {server.url}sparql; read-only; "
         f"{workers} workers, {timeout:g} s per query, max {max_rows:,} rows); Ctrl+C stops",

@@ -1,44 +1,62 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over the on-disk store.
 
 * ``GET /sparql?query=...``, ``POST /sparql`` with a form (``query=...``) or an
-  ``application/sparql-query`` body; ``default-graph-uri`` / ``named-graph-uri`` are honoured, and
-  without them the default graph is the union of the named graphs (as in ``kg query``).
+  ``application/sparql-query`` body.
+* Dataset (SPARQL 1.1): ``default-graph-uri`` / ``named-graph-uri`` define it when given, else the
+  query's ``FROM`` / ``FROM NAMED``; with neither, the default graph is the union of the named
+  graphs, one per paper (as in ``kg query``).
 * SELECT and ASK answers as SPARQL JSON (the default), XML, CSV or TSV, CONSTRUCT and DESCRIBE
   answers as Turtle (the default), N-Triples, JSON-LD or RDF/XML, chosen by ``Accept`` (or a
-  ``format=`` parameter: json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml, or a media type).
+  ``format=`` parameter: json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml, or a media type);
+  the formats are those of :mod:`kg.formats`.
 * ``GET /store?graph=IRI`` reads one named graph (SPARQL 1.1 Graph Store Protocol, reads only).
 * ``GET /`` is a small offline page to type a query and see the table, listing ``queries/*.rq``.
 
-Read-only and bounded: updates (``update=``, ``application/sparql-update``, an ``INSERT`` sent as a
-query...) and ``SERVICE`` are refused with 403, Graph Store writes (PUT, DELETE, POST on /store)
-with 405; each query runs in a worker process (:mod:`kg.server.pool`) with a time limit (503 past
-it), a row limit (422 past it) and a memory limit; malformed queries get 400 with the parser's
-message. The server binds 127.0.0.1 unless told otherwise, and serves clients in parallel: each
-connection has a thread, each query a worker process, so a slow query never blocks a fast one.
+Read-only and contained: whether a query may run is decided from its parse tree
+(:mod:`kg.server.guard`: updates and ``SERVICE`` are refused with 403), and the query workers
+have no network (:mod:`kg.server.worker`), so the endpoint sends no request anywhere; Graph Store
+writes (PUT, DELETE, POST on /store) get 405. Each query runs in a worker process
+(:mod:`kg.server.pool`) with a time limit (503 past it; parsing counts), a row limit (422 past it)
+and a memory limit.
 
-Status codes: 200; 400 malformed query or parameters; 403 update or SERVICE; 404 unknown path or
-graph; 405 write method; 406 no acceptable media type; 413 request body over 1 MiB; 415 unknown
-POST content type; 422 too many result rows; 503 time limit, memory limit or all workers busy.
+HTTP is Starlette on uvicorn (h11): connections are served by one event loop, not a thread each;
+request parsing follows the HTTP RFCs (conflicting ``Content-Length`` headers get 400); the
+limits are settings of :func:`make_server` (body size, time to send a body, idle keep-alive,
+open connections). Nothing that parses or runs a query happens in the event loop: queries go to
+the workers through a few threads, so a slow or hostile query never holds up another request.
+The server binds 127.0.0.1 unless told otherwise.
+
+Status codes: 200; 400 malformed query, parameters or HTTP request; 403 update or SERVICE; 404
+unknown path or graph; 405 write method; 406 no acceptable media type; 408 request body too slow;
+413 request body over 1 MiB; 415 unknown POST content type; 422 too many result rows; 503 time
+limit, memory limit, all workers busy or too many connections.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
 import logging
 import os
 import socket
+import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
+import anyio
 import pyoxigraph as ox
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from kg import __version__
-from kg.server.guard import RefusedError, check_read_only
+from kg.formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS
 from kg.server.pool import Answer, QueryPool
 from kg.vocab import PREFIXES
 
@@ -47,42 +65,32 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 MAX_BODY = 1 << 20
-MAX_DISCARD = 16 * MAX_BODY  # larger refused bodies are cut off rather than read
+MAX_DISCARD = 16 * MAX_BODY  # a larger refused body is cut off rather than read
 QUERY_PATHS = ("/sparql", "/query")
+METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 
-#: Accept media type -> format name, for SELECT/ASK and for CONSTRUCT/DESCRIBE answers.
-SELECT_TYPES = {
-    "application/sparql-results+json": "json",
+_GRAPH_FORMATS = {name: fmt for name, fmt in RDF_FORMATS.items() if fmt not in DATASET_FORMATS}
+#: Accept media type -> format name, for SELECT/ASK and for CONSTRUCT/DESCRIBE answers: each
+#: format's own media type (from :mod:`kg.formats`) and the generic ones clients also send.
+SELECT_TYPES = {fmt.media_type.split(";")[0]: name for name, fmt in RESULT_FORMATS.items()} | {
     "application/json": "json",
-    "application/sparql-results+xml": "xml",
     "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
     "text/xml": "xml",
 }
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
+GRAPH_TYPES = {fmt.media_type.split(";")[0]: name for name, fmt in _GRAPH_FORMATS.items()} | {
     "application/x-turtle": "turtle",
-    "application/n-triples": "ntriples",
     "text/plain": "ntriples",
-    "application/ld+json": "jsonld",
     "application/json": "jsonld",
-    "application/rdf+xml": "rdfxml",
     "application/xml": "rdfxml",
 }
-#: ``format=`` parameter -> (SELECT/ASK format, CONSTRUCT/DESCRIBE format).
-FORMAT_PARAM = {
-    "json": ("json", "jsonld"),
-    "xml": ("xml", "rdfxml"),
-    "csv": ("csv", None),
-    "tsv": ("tsv", None),
-    "turtle": (None, "turtle"),
-    "ttl": (None, "turtle"),
-    "ntriples": (None, "ntriples"),
-    "nt": (None, "ntriples"),
-    "jsonld": (None, "jsonld"),
-    "rdfxml": (None, "rdfxml"),
-}
+#: ``format=`` parameter -> (SELECT/ASK format, CONSTRUCT/DESCRIBE format): the format names, and
+#: each format's file extension.
+FORMAT_PARAM = (
+    {name: (name, None) for name in RESULT_FORMATS}
+    | {name: (None, name) for name in _GRAPH_FORMATS}
+    | {fmt.file_extension: (None, name) for name, fmt in _GRAPH_FORMATS.items()}
+    | {"json": ("json", "jsonld"), "xml": ("xml", "rdfxml")}
+)
 
 
 class HttpError(Exception):
@@ -323,80 +331,56 @@ The default graph is the union of the named graphs (one per paper); prefixes pre
 # -- HTTP --------------------------------------------------------------------------------------
 
 
-class SparqlHandler(BaseHTTPRequestHandler):
-    """One connection; see the module docstring for what each path and method does."""
+class Endpoint:
+    """The Starlette app: routes each request (see the module docstring) and sends queries to the pool."""
 
-    server: SparqlServer
-    protocol_version = "HTTP/1.1"
-    server_version = f"kg-sparql/{__version__}"
-    timeout = 60  # seconds an idle keep-alive connection may hold its thread
-    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+    def __init__(self, pool: QueryPool, page: bytes, *, body_timeout: float) -> None:
+        self.pool = pool
+        self.page = page
+        self.body_timeout = body_timeout
+        # Threads that wait on the workers' pipes: a few per worker, however many connections are open.
+        self.limiter = anyio.CapacityLimiter(2 * pool.workers + 4)
+        self.app = Starlette(routes=[Route("/{path:path}", self.handle, methods=METHODS)])
 
-    # -- methods ---------------------------------------------------------------------------
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_HEAD(self) -> None:
-        self._dispatch("HEAD")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_PUT(self) -> None:
-        self._dispatch("PUT")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
-    def do_PATCH(self) -> None:
-        self._dispatch("PATCH")
-
-    def do_OPTIONS(self) -> None:
-        self._send(204, b"", "", {"Allow": "GET, HEAD, POST, OPTIONS"})
-
-    # -- routing ---------------------------------------------------------------------------
-
-    def _dispatch(self, method: str) -> None:
+    async def handle(self, request: Request) -> Response:
+        method = request.method
+        path = request.url.path.rstrip("/") or "/"
+        params = parse_qs(request.url.query, keep_blank_values=True)
         try:
-            url = urlsplit(self.path)
-            params = parse_qs(url.query, keep_blank_values=True)
-            path = url.path.rstrip("/") or "/"
             if method in ("PUT", "DELETE", "PATCH") or (method == "POST" and path == "/store"):
-                self._drain()
+                await self._discard(request)
                 raise HttpError(
                     405,
                     f"{method} is refused: this endpoint is read-only (no SPARQL Graph Store writes)",
                     {"Allow": "GET, HEAD" if path == "/store" else "GET, HEAD, POST, OPTIONS"},
                 )
+            if method == "OPTIONS":
+                return _response(204, b"", "", {"Allow": "GET, HEAD, POST, OPTIONS"})
             if path in QUERY_PATHS or (path == "/" and (params or method == "POST")):
-                self._sparql(method, params)
-            elif path == "/":
-                self._send(
-                    200, self.server.page, "text/html; charset=utf-8", {"Content-Security-Policy": PAGE_CSP}
+                return await self._sparql(request, params)
+            if path == "/":
+                return _response(
+                    200, self.page, "text/html; charset=utf-8", {"Content-Security-Policy": PAGE_CSP}
                 )
-            elif path == "/store":
-                self._graph_store(params)
-            else:
-                raise HttpError(404, f"{url.path}: not found; the SPARQL endpoint is /sparql, its page is /")
+            if path == "/store":
+                return await self._graph_store(request, params)
+            raise HttpError(
+                404, f"{request.url.path}: not found; the SPARQL endpoint is /sparql, its page is /"
+            )
         except HttpError as exc:
-            self._send_error(exc.status, str(exc), exc.headers)
-        except (ConnectionError, TimeoutError):
-            self.close_connection = True
-        except Exception:
-            log.exception("error answering %s %s", method, self.path)
-            self.close_connection = True
-            self._send_error(500, "internal error; see the server log")
+            return _error(exc.status, str(exc), exc.headers)
+        except ClientDisconnect:
+            return _error(400, "the client went away", {"Connection": "close"})
 
-    def _sparql(self, method: str, params: dict[str, list[str]]) -> None:
-        if method == "POST":
-            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            body = self._body()
+    async def _sparql(self, request: Request, params: dict[str, list[str]]) -> Response:
+        if request.method == "POST":
+            content_type = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            body = await self._body(request)
             if content_type == "application/x-www-form-urlencoded":
                 form = parse_qs(_utf8(body), keep_blank_values=True)
                 for key, values in form.items():
                     params.setdefault(key, []).extend(values)
-                query = self._query_param(params)
+                query = _query_param(params)
             elif content_type == "application/sparql-query":
                 if "query" in params:
                     raise HttpError(400, "give the query either in the body or as ?query=, not both")
@@ -410,22 +394,18 @@ class SparqlHandler(BaseHTTPRequestHandler):
                     f"application/sparql-query, not {content_type or 'no Content-Type'}",
                 )
         else:
-            query = self._query_param(params)
-        try:
-            check_read_only(query)
-        except RefusedError as exc:
-            raise HttpError(403, str(exc)) from None
-        select, graph = self._formats(params)
-        answer = self.server.pool.execute(
+            query = _query_param(params)
+        select, graph = _formats(request, params)
+        answer = await self._execute(
             query,
             select=select,
             graph=graph,
-            default_graph=params.get("default-graph-uri") or None,
-            named_graphs=params.get("named-graph-uri") or None,
+            default_graph=params.get("default-graph-uri"),
+            named_graphs=params.get("named-graph-uri"),
         )
-        self._answer(answer)
+        return _answer(answer)
 
-    def _graph_store(self, params: dict[str, list[str]]) -> None:
+    async def _graph_store(self, request: Request, params: dict[str, list[str]]) -> Response:
         graphs = params.get("graph", [])
         if len(graphs) > 1 or (graphs and "default" in params) or not (graphs or "default" in params):
             raise HttpError(400, "give one ?graph=IRI (a named graph) or ?default (the union of all graphs)")
@@ -437,102 +417,72 @@ class SparqlHandler(BaseHTTPRequestHandler):
             query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
         else:
             query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-        _, graph = self._formats(params)
-        answer = self.server.pool.execute(query, select=None, graph=graph)
+        _, graph = _formats(request, params)
+        answer = await self._execute(query, select=None, graph=graph)
         if answer.status == 200 and answer.rows == 0 and graphs:
             raise HttpError(404, f"no graph <{graphs[0]}> in this store")
-        self._answer(answer)
+        return _answer(answer)
 
-    # -- pieces ----------------------------------------------------------------------------
+    async def _execute(self, query: str, **options) -> Answer:
+        """Run a query in a worker, from a thread: the event loop goes on serving other requests."""
+        run = functools.partial(self.pool.execute, query, **options)
+        return await anyio.to_thread.run_sync(run, limiter=self.limiter)
 
-    def _query_param(self, params: dict[str, list[str]]) -> str:
-        if "update" in params:
-            raise HttpError(403, "SPARQL Update is refused: this endpoint is read-only")
-        queries = params.get("query", [])
-        if len(queries) != 1 or not queries[0].strip():
+    async def _body(self, request: Request) -> bytes:
+        """The request body, at most :data:`MAX_BODY` bytes, sent within ``body_timeout`` seconds."""
+        if int(request.headers.get("Content-Length") or 0) > MAX_BODY:
+            await self._discard(request)
+            raise HttpError(413, f"the request body is over {MAX_BODY:,} bytes", {"Connection": "close"})
+        chunks, size = [], 0
+        with anyio.move_on_after(self.body_timeout) as scope:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_BODY:  # a chunked body may not say its length
+                    raise HttpError(
+                        413, f"the request body is over {MAX_BODY:,} bytes", {"Connection": "close"}
+                    )
+                chunks.append(chunk)
+        if scope.cancelled_caught:
             raise HttpError(
-                400,
-                "give exactly one query: ?query=... (GET), a query= form field or an "
-                "application/sparql-query body (POST)",
+                408,
+                f"the request body did not arrive within {self.body_timeout:g} s",
+                {"Connection": "close"},
             )
-        return queries[0]
+        return b"".join(chunks)
 
-    def _formats(self, params: dict[str, list[str]]) -> tuple[str | None, str | None]:
-        """The answer format for a SELECT/ASK and for a CONSTRUCT/DESCRIBE: format= or Accept."""
-        if "format" in params:
-            name = params["format"][-1].split(";")[0].strip().lower()
-            if name in SELECT_TYPES or name in GRAPH_TYPES:  # a media type, as SPARQLWrapper sends
-                return SELECT_TYPES.get(name), GRAPH_TYPES.get(name)
-            if name not in FORMAT_PARAM:
-                raise HttpError(400, f"unknown format={name}; use one of {', '.join(FORMAT_PARAM)}")
-            return FORMAT_PARAM[name]
-        accept = self.headers.get("Accept")
-        return negotiate(accept, SELECT_TYPES, "json"), negotiate(accept, GRAPH_TYPES, "turtle")
-
-    def _body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self.close_connection = True
-            raise HttpError(411, "send the request body with a Content-Length")
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            self.close_connection = True
-            raise HttpError(400, "bad Content-Length") from None
-        if length > MAX_BODY:
-            self.close_connection = True
-            self._discard(length)
-            raise HttpError(413, f"the request body is over {MAX_BODY:,} bytes")
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _discard(self, length: int) -> None:
+    async def _discard(self, request: Request) -> None:
         """Read and drop a refused body of moderate size, so the client is not cut off mid-send (EPIPE)."""
-        if length > MAX_DISCARD:
+        if int(request.headers.get("Content-Length") or 0) > MAX_DISCARD:
             return
-        while length > 0:
-            chunk = self.rfile.read(min(length, 1 << 16))
-            if not chunk:
-                return
-            length -= len(chunk)
+        with anyio.move_on_after(self.body_timeout):
+            async for _ in request.stream():
+                pass
 
-    def _drain(self) -> None:
-        """Read (and drop) a request body we refuse, so the connection can be reused."""
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = 0
-        if 0 < length <= MAX_BODY:
-            self.rfile.read(length)
-        elif length:
-            self.close_connection = True
 
-    def _answer(self, answer: Answer) -> None:
-        log.debug("%d %d rows in %.3f s", answer.status, answer.rows, answer.seconds)
-        if answer.status != 200:
-            extra = {"Retry-After": "1"} if "busy" in answer.error else {}
-            self._send_error(answer.status, answer.error, extra)
-            return
-        self._send(200, answer.body, answer.media_type, {"Vary": "Accept"})
+def _query_param(params: dict[str, list[str]]) -> str:
+    if "update" in params:
+        raise HttpError(403, "SPARQL Update is refused: this endpoint is read-only")
+    queries = params.get("query", [])
+    if len(queries) != 1 or not queries[0].strip():
+        raise HttpError(
+            400,
+            "give exactly one query: ?query=... (GET), a query= form field or an "
+            "application/sparql-query body (POST)",
+        )
+    return queries[0]
 
-    def _send_error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        self._send(status, f"{message}\n".encode(), "text/plain; charset=utf-8", headers)
 
-    def _send(self, status: int, body: bytes, media_type: str, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        if media_type:
-            self.send_header("Content-Type", media_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Cache-Control", "no-store")
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD" and status != 204:
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        log.info("%s %s", self.address_string(), format % args)
+def _formats(request: Request, params: dict[str, list[str]]) -> tuple[str | None, str | None]:
+    """The answer format for a SELECT/ASK and for a CONSTRUCT/DESCRIBE: format= or Accept."""
+    if "format" in params:
+        name = params["format"][-1].split(";")[0].strip().lower()
+        if name in SELECT_TYPES or name in GRAPH_TYPES:  # a media type, as SPARQLWrapper sends
+            return SELECT_TYPES.get(name), GRAPH_TYPES.get(name)
+        if name not in FORMAT_PARAM:
+            raise HttpError(400, f"unknown format={name}; use one of {', '.join(FORMAT_PARAM)}")
+        return FORMAT_PARAM[name]
+    accept = request.headers.get("Accept")
+    return negotiate(accept, SELECT_TYPES, "json"), negotiate(accept, GRAPH_TYPES, "turtle")
 
 
 def _utf8(body: bytes) -> str:
@@ -542,18 +492,60 @@ def _utf8(body: bytes) -> str:
         raise HttpError(400, f"the request is not UTF-8: {exc}") from None
 
 
-class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server: a thread per connection, a :class:`QueryPool` for the queries."""
+def _answer(answer: Answer) -> Response:
+    log.debug("%d %d rows in %.3f s", answer.status, answer.rows, answer.seconds)
+    if answer.status != 200:
+        return _error(answer.status, answer.error, {"Retry-After": "1"} if "busy" in answer.error else {})
+    return _response(200, answer.body, answer.media_type, {"Vary": "Accept"})
 
-    daemon_threads = True
-    request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], pool: QueryPool, page: bytes) -> None:
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return _response(status, f"{message}\n".encode(), "text/plain; charset=utf-8", headers)
+
+
+def _response(status: int, body: bytes, media_type: str, headers: dict[str, str] | None = None) -> Response:
+    common = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "Server": SERVER}
+    return Response(body, status, common | (headers or {}), media_type or None)
+
+
+SERVER = f"kg-sparql/{__version__}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The HTTP limits, handed to uvicorn (connections, keep-alive, header size) and the app."""
+
+    body_timeout: float = 10.0  # seconds a client may take to send a request body (then 408)
+    keep_alive: int = 5  # seconds an idle keep-alive connection stays open
+    max_connections: int = 2048  # open connections and requests at once (beyond: 503)
+    max_header_bytes: int = 1 << 16  # request line and headers (a GET query is in the request line)
+    backlog: int = 256
+
+
+class SparqlServer:
+    """The endpoint bound to its socket: uvicorn serving an :class:`Endpoint`, and its :class:`QueryPool`."""
+
+    def __init__(self, address: tuple[str, int], pool: QueryPool, page: bytes, limits: Limits) -> None:
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.socket = socket.create_server(address, family=family, backlog=limits.backlog)
+        self.server_address = self.socket.getsockname()
         self.pool = pool
-        self.page = page
-        super().__init__(address, SparqlHandler)
+        endpoint = Endpoint(pool, page, body_timeout=limits.body_timeout)
+        config = uvicorn.Config(
+            endpoint.app,
+            http="h11",
+            loop="asyncio",
+            lifespan="off",
+            log_config=None,
+            server_header=False,
+            timeout_keep_alive=limits.keep_alive,
+            limit_concurrency=limits.max_connections,
+            h11_max_incomplete_event_size=limits.max_header_bytes,
+            backlog=limits.backlog,
+        )
+        self._server = uvicorn.Server(config)
+        self._stopped = threading.Event()
+        self._stopped.set()
 
     @property
     def url(self) -> str:
@@ -561,8 +553,22 @@ class SparqlServer(ThreadingHTTPServer):
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/"
 
+    def serve_forever(self) -> None:
+        """Serve until :meth:`shutdown` (or, in the main thread, SIGINT / SIGTERM)."""
+        self._stopped.clear()
+        try:
+            self._server.run(sockets=[self.socket])
+        finally:
+            self._stopped.set()
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Stop :meth:`serve_forever` (from another thread) once the requests under way are answered."""
+        self._server.should_exit = True
+        self._stopped.wait(timeout)
+
     def server_close(self) -> None:
-        super().server_close()
+        """Close the listening socket and stop the query workers."""
+        self.socket.close()
         self.pool.close()
 
 
@@ -577,6 +583,7 @@ def make_server(
     memory_mb: int = 4096,
     in_memory: bool = True,
     queries: str | os.PathLike[str] | None = "queries",
+    limits: Limits | None = None,
 ) -> SparqlServer:
     """A bound, not yet serving, endpoint over the store at ``store`` (port 0: any free port).
 
@@ -587,12 +594,17 @@ def make_server(
     pool = QueryPool(
         store, workers=workers, timeout=timeout, max_rows=max_rows, memory_mb=memory_mb, in_memory=in_memory
     )
+    if not pool.isolated:
+        log.warning(
+            "query workers could not be cut off from the network (no network namespace allowed here); "
+            "SERVICE is still refused from each query's parse tree"
+        )
     where = "in-memory copies" if in_memory else "on disk"
     limit = f"at most {max_rows:,} result rows" if max_rows else "no row limit"
     settings = f"{workers} query workers ({where}), {timeout:g} s per query, {limit}"
     page = render_page(read_examples(queries), store=str(pool.path), settings=settings)
     try:
-        return SparqlServer((host, port), pool, page)
+        return SparqlServer((host, port), pool, page, limits or Limits())
     except BaseException:
         pool.close()
         raise

@@ -1,15 +1,18 @@
-"""What a read-only public endpoint refuses before a query reaches the store.
+"""What a read-only public endpoint refuses, decided from the query's parse tree, not its text.
 
-* SPARQL Update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, ``CREATE``, ``DROP``, ``COPY``,
-  ``MOVE``, ``ADD``, ``WITH``): the endpoint is read-only.
-* ``SERVICE``: Oxigraph would send the sub-query to another host (federated query); an endpoint
-  on a laptop must not become a proxy for requests to other machines.
+The query is parsed with rdflib's SPARQL 1.1 parser (:func:`kg.store.query.query_parts`), which
+reads escapes, comments, strings and IRIs as the grammar says, so no spelling hides a clause:
 
-The check is lexical: comments, string literals and IRIs are blanked out first (a ``SERVICE`` in
-a title or an IRI is fine), then keywords are looked for. It errs on the side of refusing: a
-query is also checked with its ``\\uXXXX`` escapes decoded.
+* an update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, ``DROP``...) sent as a query: 403;
+* ``SERVICE`` anywhere (federated query: the endpoint would send requests to other hosts): 403;
+* text that is not a SPARQL 1.1 query: 400.
 
->>> check_read_only("SELECT * WHERE { ?s ?p 'SERVICE' }")
+The check runs in the query worker, under the query's time limit (parsing is part of a query's
+cost), never where it could hold up other requests. It is one of two walls: the workers also
+run without network access (:mod:`kg.server.worker`).
+
+>>> "SelectQuery" in check_read_only("SELECT * WHERE { ?s ?p 'SERVICE' }")
+True
 >>> check_read_only("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
 Traceback (most recent call last):
     ...
@@ -20,74 +23,41 @@ from __future__ import annotations
 
 import re
 
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.parser import parseUpdate
+
 from kg.errors import QueryError
-
-UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
-
-_BLANKS = re.compile(
-    r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<long1>'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$))
-    | (?P<long2>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$))
-    | (?P<short1>'(?:[^'\\\n\r]|\\.)*(?:'|$))
-    | (?P<short2>"(?:[^"\\\n\r]|\\.)*(?:"|$))
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# A keyword is not part of a name: not after ?, $, : (variables, prefixed names), . or - (local names).
-_SERVICE = re.compile(r"(?<![\w?$:.\-])SERVICE(?![\w:.\-])", re.IGNORECASE)
-_PROLOGUE = re.compile(r"\s*(?:(?:BASE\s*<>|PREFIX\s*[^\s:]*:\s*<>)\s*)*", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z]+")
+from kg.store.query import query_parts
 
 
 class RefusedError(QueryError):
     """A request this read-only endpoint will not run (an update, a federated query)."""
 
 
-def blank_out(text: str) -> str:
-    """``text`` with comments removed and every string literal and IRI emptied (``""``, ``<>``)."""
-
-    def repl(match: re.Match[str]) -> str:
-        kind = match.lastgroup
-        if kind == "comment":
-            return " "
-        if kind == "iri":
-            return "<>"
-        return '""'
-
-    return _BLANKS.sub(repl, text)
+def update_operation(text: str) -> str | None:
+    """The first operation of ``text`` as a SPARQL Update (``LOAD``, ``INSERT DATA``...), or None."""
+    try:
+        request = parseUpdate(text).get("request") or []
+    except (ParseBaseException, RecursionError, ValueError):
+        return None
+    name = getattr(request[0], "name", None) if request else None
+    if not name:  # nothing but a prologue or comments
+        return None
+    return "DELETE/INSERT" if name == "Modify" else re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).upper()
 
 
-def _decoded(text: str) -> str:
-    def repl(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else match.group(0)
-
-    return _ESCAPE.sub(repl, text)
-
-
-def update_keyword(text: str) -> str | None:
-    """The update operation ``text`` starts with (``INSERT``, ``LOAD``...), or None for a query."""
-    for variant in {text, _decoded(text)}:
-        bare = blank_out(variant)
-        prologue = _PROLOGUE.match(bare)
-        word = _WORD.match(bare, prologue.end() if prologue else 0)
-        if word and word.group(0).upper() in UPDATE_KEYWORDS:
-            return word.group(0).upper()
-    return None
-
-
-def uses_service(text: str) -> bool:
-    """Whether ``text`` holds a ``SERVICE`` keyword outside strings, IRIs, comments and names."""
-    return any(_SERVICE.search(blank_out(variant)) for variant in {text, _decoded(text)})
-
-
-def check_read_only(text: str) -> None:
-    """Raise :class:`RefusedError` for an update or a federated (``SERVICE``) query."""
-    keyword = update_keyword(text)
-    if keyword is not None:
-        raise RefusedError(f"SPARQL Update ({keyword}) is refused: this endpoint is read-only")
-    if uses_service(text):
+def check_read_only(text: str) -> frozenset[str]:
+    """The parts of a read-only query (see :func:`query_parts`); :class:`RefusedError` for an update
+    or ``SERVICE``, :class:`QueryError` for anything else that is not a SPARQL 1.1 query."""
+    try:
+        parts = query_parts(text)
+    except QueryError:
+        operation = update_operation(text)
+        if operation is not None:
+            raise RefusedError(
+                f"SPARQL Update ({operation}) is refused: this endpoint is read-only"
+            ) from None
+        raise
+    if "ServiceGraphPattern" in parts:
         raise RefusedError("SERVICE (federated query) is refused: this endpoint only queries its own store")
+    return parts

@@ -3,7 +3,8 @@
 Oxigraph cannot cancel a query once started, so each query runs in a worker process
 (:mod:`kg.server.worker`) holding the store open read-only; a query that runs past the time limit
 is stopped by killing its worker, which is then replaced. A worker also has an address-space
-limit, so a query that would exhaust the machine's memory kills only its worker.
+limit, so a query that would exhaust the machine's memory kills only its worker, and no network
+(:func:`kg.server.worker.isolate_network`; :attr:`QueryPool.isolated` tells whether that held).
 
 >>> pool = QueryPool("outputs/store", workers=2, timeout=5)  # doctest: +SKIP
 >>> pool.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").body  # doctest: +SKIP
@@ -23,7 +24,6 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from kg.errors import GraphNotFoundError, KgError
 from kg.store.disk import find_store
@@ -31,7 +31,7 @@ from kg.vocab import PREFIX_IRIS
 
 log = logging.getLogger(__name__)
 
-WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+WORKER_MODULE = "kg.server.worker"
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class _Worker:
 
     def __init__(self, argv: list[str], identity: tuple[int, int]) -> None:
         self.identity = identity
+        self.isolated = False
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True
         )
@@ -72,6 +73,7 @@ class _Worker:
         if header["status"] != 200:
             self.kill()
             raise KgError(header["error"])
+        self.isolated = bool(header.get("isolated"))
 
     def ask(self, request: dict, timeout: float) -> tuple[dict, bytes]:
         try:
@@ -164,6 +166,8 @@ class QueryPool:
             for worker in started:
                 worker.kill()
             raise
+        #: Whether the workers run without network access (see :mod:`kg.server.worker`).
+        self.isolated = all(worker.isolated for worker in started)
         for worker in started:
             self._idle.put(worker)
 
@@ -179,7 +183,8 @@ class QueryPool:
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ) -> Answer:
-        """Run ``query``; ``select``/``graph`` name the result format for each kind of query."""
+        """Run ``query``; ``select``/``graph`` name the result format for each kind of query;
+        ``default_graph``/``named_graphs`` (the protocol's dataset) replace the query's own."""
         started = time.monotonic()
         try:
             worker = self._idle.get(timeout=self.timeout)
@@ -200,7 +205,7 @@ class QueryPool:
             "select": select,
             "graph": graph,
             "union": union,
-            "default_graph": default_graph or [],
+            "default_graph": default_graph,
             "named_graphs": named_graphs,
             "max_rows": self.max_rows,
         }
@@ -267,7 +272,8 @@ class QueryPool:
         argv = [
             sys.executable,
             "-P",
-            str(WORKER_SCRIPT),
+            "-m",
+            WORKER_MODULE,
             str(self.path),
             self._prefixes,
             str(self.memory_mb),

@@ -2,16 +2,23 @@
 
 ``kg serve`` runs a few of these (see :mod:`kg.server.pool`) so that a query which runs past its
 time limit can be stopped by killing its process: Oxigraph cannot cancel a running query.
-The file runs as a script (``python -P worker.py STORE PREFIXES_JSON MEMORY_MB TIMEOUT IN_MEMORY``)
-and imports nothing from ``kg``, so a worker starts in a tenth of a second. A watchdog thread ends
-the worker if its parent goes away or a query outlives the time limit by far (the parent kills
-it first; this covers a parent killed with SIGKILL).
+The module runs as ``python -P -m kg.server.worker STORE PREFIXES_JSON MEMORY_MB TIMEOUT IN_MEMORY``.
+A watchdog thread ends the worker if its parent goes away or a query outlives the time limit by
+far (the parent kills it first; this covers a parent killed with SIGKILL).
 
-Protocol, over stdin/stdout: the parent writes one JSON line per query,
+Before it opens the store, a worker moves into a network namespace of its own (Linux, as root
+or with unprivileged user namespaces): no interface but a loopback that is down, so whatever a
+query asks for, Oxigraph cannot open a connection to any host. Each query is also checked from
+its parse tree (:mod:`kg.server.guard`) here, under the time limit, before it reaches the store.
+
+Protocol, over stdin/stdout: the worker first writes ``{"status", "isolated", ...}`` (ready, and
+whether the network is cut off); then the parent writes one JSON line per query,
 ``{"query", "union", "default_graph", "named_graphs", "select", "graph", "max_rows"}``; the
 worker answers with one JSON header line ``{"status", "type", "length", "rows", "error"}``
 followed by ``length`` bytes of body. ``select``/``graph`` name the format for a SELECT/ASK or
-a CONSTRUCT/DESCRIBE result (None: nothing the client accepts).
+a CONSTRUCT/DESCRIBE result (keys of :data:`SELECT_FORMATS`, :data:`GRAPH_FORMATS`; None:
+nothing the client accepts). ``default_graph``/``named_graphs`` (None when not given) are the
+protocol's dataset, which replaces the query's ``FROM``/``FROM NAMED``.
 
 The result serialisers are ours (SPARQL 1.1 Query Results JSON, XML, CSV and TSV) because the
 rows are counted against the row limit before anything is written.
@@ -19,6 +26,7 @@ rows are counted against the row limit before anything is written.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import sys
@@ -28,23 +36,26 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from kg.errors import QueryError
+from kg.formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS
+from kg.server.guard import RefusedError, check_read_only
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+
+
+def _media_type(fmt: ox.RdfFormat | ox.QueryResultsFormat) -> str:
+    """The Content-Type of an answer in ``fmt``: text types say they are UTF-8."""
+    base = fmt.media_type.split(";")[0]
+    return f"{base}; charset=utf-8" if base.startswith("text/") else base
+
 
 #: SELECT/ASK result formats: name -> media type.
-SELECT_FORMATS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
-#: CONSTRUCT/DESCRIBE result formats: name -> (media type, Oxigraph format).
-GRAPH_FORMATS = {
-    "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
-    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
-    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-}
+SELECT_FORMATS = {name: _media_type(fmt) for name, fmt in RESULT_FORMATS.items()}
+#: CONSTRUCT/DESCRIBE result formats: name -> Oxigraph format (those without named graphs).
+GRAPH_FORMATS = {name: fmt for name, fmt in RDF_FORMATS.items() if fmt not in DATASET_FORMATS}
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = tuple[Term | None, ...]
@@ -192,15 +203,20 @@ def _graph_list(iris: list[str] | None) -> list[ox.NamedNode] | None:
 
 def answer(store: ox.Store, request: dict, prefixes: dict[str, str]) -> tuple[str, bytes, int]:
     """Run one query request; return (media type, body, rows) or raise :class:`Refused`."""
+    try:
+        parts = check_read_only(request["query"])
+    except RefusedError as exc:
+        raise Refused(403, str(exc)) from None
+    except QueryError as exc:
+        raise Refused(400, str(exc)) from None
     options: dict = {"prefixes": prefixes}
-    default_graph = _graph_list(request.get("default_graph") or None)
+    default_graph = _graph_list(request.get("default_graph"))
     named_graphs = _graph_list(request.get("named_graphs"))
-    if default_graph:
-        options["default_graph"] = default_graph
-    else:
-        options["use_default_graph_as_union"] = bool(request.get("union", True))
-    if named_graphs is not None:
-        options["named_graphs"] = named_graphs
+    if default_graph is not None or named_graphs is not None:  # SPARQL 1.1 Protocol: these define it
+        options["default_graph"] = default_graph or []
+        options["named_graphs"] = named_graphs or []
+    elif "DatasetClause" not in parts and request.get("union", True):
+        options["use_default_graph_as_union"] = True
     max_rows = int(request.get("max_rows") or 0)
     try:
         result = store.query(request["query"], **options)
@@ -214,9 +230,11 @@ def answer(store: ox.Store, request: dict, prefixes: dict[str, str]) -> tuple[st
             return SELECT_FORMATS[fmt], SELECT_WRITERS[fmt](variables, rows), len(rows)
         fmt = _chosen(request.get("graph"), GRAPH_FORMATS, "a CONSTRUCT or DESCRIBE")
         triples = _take(result, max_rows, "triples", None)
-        media_type, rdf_format = GRAPH_FORMATS[fmt]
-        body = ox.serialize(triples, format=rdf_format, prefixes=prefixes if fmt == "turtle" else None)
-        return media_type, body or b"", len(triples)
+        rdf_format = GRAPH_FORMATS[fmt]
+        body = ox.serialize(
+            triples, format=rdf_format, prefixes=prefixes if rdf_format == ox.RdfFormat.TURTLE else None
+        )
+        return _media_type(rdf_format), body or b"", len(triples)
     except SyntaxError as exc:
         raise Refused(400, f"malformed SPARQL query: {_one_line(exc)}") from None
     except (OSError, ValueError, RuntimeError) as exc:
@@ -225,7 +243,7 @@ def answer(store: ox.Store, request: dict, prefixes: dict[str, str]) -> tuple[st
 
 def _chosen(fmt: str | None, formats: dict, kind: str) -> str:
     if fmt not in formats:
-        offered = ", ".join(v if isinstance(v, str) else v[0] for v in formats.values())
+        offered = ", ".join(v if isinstance(v, str) else v.media_type for v in formats.values())
         raise Refused(
             406, f"none of the accepted media types fits {kind} result; this endpoint gives {offered}"
         )
@@ -247,6 +265,19 @@ def _take(items, limit: int, what: str, convert) -> list:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:500]
+
+
+def isolate_network() -> bool:
+    """Move this process into a new, empty network namespace; False where the OS does not allow it.
+
+    Called while the process has one thread (a user namespace needs that). Sockets stay possible,
+    but there is no interface to reach any host through, the machine's own loopback included.
+    """
+    try:
+        unshare = ctypes.CDLL(None, use_errno=True).unshare
+    except (AttributeError, OSError):  # not Linux
+        return False
+    return any(unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
 
 
 def _reply(out, status: int, media_type: str = "", body: bytes = b"", rows: int = 0, error: str = "") -> None:
@@ -290,6 +321,7 @@ def main(argv: list[str]) -> int:
     store_path, prefixes_json, memory_mb, timeout = argv[1], argv[2], int(argv[3]), float(argv[4])
     in_memory = len(argv) > 5 and argv[5] == "1"
     out = sys.stdout.buffer
+    isolated = isolate_network()
     watchdog = _Watchdog(limit=timeout * 2 + 5)
     if memory_mb > 0:
         import resource
@@ -306,7 +338,8 @@ def main(argv: list[str]) -> int:
         _reply(out, 500, error=f"{store_path}: cannot open the store: {_one_line(exc)}")
         return 1
     prefixes = json.loads(prefixes_json)
-    _reply(out, 200)  # ready
+    out.write(json.dumps({"status": 200, "isolated": isolated}).encode() + b"\n")  # ready
+    out.flush()
     for line in sys.stdin.buffer:
         watchdog.started = time.monotonic()
         reply = _handle(store, line, prefixes)

@@ -1,23 +1,36 @@
-"""SPARQL through Oxigraph: load the graph into a store, run a query, format the answer.
+"""SPARQL through Oxigraph: read what a query asks for, run it, format the answer.
 
 rdflib stays the construction API; its pure-Python SPARQL engine is too slow for real corpora,
-so queries run on an in-memory :class:`pyoxigraph.Store` whose default graph is the union of
-the named graphs.
+so queries run on a :class:`pyoxigraph.Store`. Dataset semantics are SPARQL 1.1's: a query with
+``FROM`` / ``FROM NAMED`` is answered over the graphs it names; without them the default graph
+is the union of the named graphs (one per paper), so plain patterns see the whole graph.
+rdflib's SPARQL 1.1 parser tells which clauses a query has (:func:`query_parts`).
+
+>>> parts = query_parts("SELECT * FROM <http://g/> WHERE { SERVICE <http://s/> { ?s ?p ?o } }")
+>>> "DatasetClause" in parts, "ServiceGraphPattern" in parts
+(True, True)
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 import pyoxigraph as ox
+from pyparsing import ParseBaseException, ParseResults
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.errors import QueryError
 from kg.vocab import PREFIX_IRIS
+
+if TYPE_CHECKING:  # pandas is imported when a DataFrame is asked for: query workers never need it
+    import pandas as pd
 
 _INTEGER_TYPES = {
     f"http://www.w3.org/2001/XMLSchema#{name}"
@@ -53,6 +66,8 @@ class QueryResult:
 
     def to_dataframe(self) -> pd.DataFrame:
         """SELECT rows as a DataFrame (one column per variable); triples as subject/predicate/object."""
+        import pandas as pd
+
         columns, rows = _table(self)
         return pd.DataFrame(list(rows), columns=list(columns))
 
@@ -78,10 +93,43 @@ def term_value(term: Any) -> Any:
     return term.value
 
 
+@functools.lru_cache(maxsize=512)
+def query_parts(query: str) -> frozenset[str]:
+    """The names of the grammar rules in ``query``'s parse tree (``SelectQuery``, ``DatasetClause``,
+    ``ServiceGraphPattern``...); a QueryError if it is not a SPARQL 1.1 query."""
+    try:
+        tree = parseQuery(query)
+    except (ParseBaseException, RecursionError, ValueError) as exc:
+        raise QueryError(f"malformed SPARQL query: {' '.join(str(exc).split())[:500]}") from None
+    return frozenset(node.name for node in _nodes(tree))
+
+
+def _nodes(tree: object) -> Iterator[CompValue]:
+    """Every rule node of an rdflib parse tree, depth first, without recursion (trees can be deep)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple | ParseResults):
+            stack.extend(node)
+
+
+def dataset_options(query: str) -> dict[str, bool]:
+    """Store.query options for SPARQL 1.1 dataset semantics: the query's own ``FROM`` / ``FROM NAMED``
+    if it has any, else the union of the named graphs as the default graph."""
+    try:
+        named = "DatasetClause" in query_parts(query)
+    except QueryError:  # not rdflib's grammar: Oxigraph tells what is wrong, or runs an extension
+        named = False
+    return {} if named else {"use_default_graph_as_union": True}
+
+
 def run_query(store: ox.Store, query: str) -> QueryResult:
     """Run a SPARQL 1.1 query with the project's prefixes predeclared; bad syntax is a QueryError."""
     try:
-        answer = store.query(query, prefixes=PREFIX_IRIS, use_default_graph_as_union=True)
+        answer = store.query(query, prefixes=PREFIX_IRIS, **dataset_options(query))
         # Oxigraph evaluates lazily: errors (a failing SERVICE, say) surface while reading rows.
         return _collect(answer)
     except SyntaxError as exc:

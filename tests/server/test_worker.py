@@ -101,6 +101,9 @@ def test_store_worker_any_string_survives_json_and_tsv(text: str) -> None:
 # -- answering a request --------------------------------------------------------------------------
 
 
+G1 = "http://example.org/graph/1"
+
+
 @pytest.fixture(scope="module")
 def tiny() -> ox.Store:
     store = ox.Store()
@@ -130,11 +133,31 @@ def test_store_worker_union_default_graph(tiny: ox.Store) -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "request_", "rows"),
+    [
+        ("SELECT ?s FROM <http://example.org/none> WHERE { ?s ?p ?o }", {}, 0),
+        ("SELECT ?s FROM <http://example.org/graph/1> WHERE { ?s ?p ?o }", {}, 5),
+        ("SELECT ?s FROM NAMED <http://example.org/graph/1> WHERE { ?s ?p ?o }", {}, 0),
+        ("SELECT ?s FROM NAMED <http://example.org/graph/1> WHERE { GRAPH ?g { ?s ?p ?o } }", {}, 5),
+        # The protocol's dataset replaces the query's.
+        ("SELECT ?s FROM <http://example.org/none> WHERE { ?s ?p ?o }", {"default_graph": [G1]}, 5),
+        ("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }", {"default_graph": [G1]}, 0),
+        ("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }", {"named_graphs": [G1]}, 5),
+        ("SELECT ?s WHERE { ?s ?p ?o }", {"named_graphs": [G1]}, 0),
+    ],
+)
+def test_store_worker_dataset_semantics(tiny: ox.Store, query: str, request_: dict, rows: int) -> None:
+    assert ask(tiny, query, **request_)[2] == rows
+
+
+@pytest.mark.parametrize(
     ("query", "request_", "status", "message"),
     [
         ("SELECT ?s WHERE { ?s ?p ?o }", {"max_rows": 3}, 422, "more than 3 rows"),
         ("CONSTRUCT WHERE { ?s ?p ?o }", {"max_rows": 4}, 422, "more than 4 triples"),
-        ("SELECT ?s WHERE { ?s ?p }", {}, 400, "malformed SPARQL query: error at 1:"),
+        ("SELECT ?s WHERE { ?s ?p }", {}, 400, "malformed SPARQL query: Expected"),
+        ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", {}, 403, "SERVICE"),
+        ("LOAD <http://127.0.0.1:9/x.ttl>", {}, 403, "read-only"),
         ("CONSTRUCT WHERE { ?s ?p ?o }", {"graph": None}, 406, "CONSTRUCT or DESCRIBE"),
         ("ASK { ?s ?p ?o }", {"select": None}, 406, "ASK"),
         ("SELECT * { ?s ?p ?o }", {"named_graphs": ["not an iri"]}, 400, "bad graph IRI"),
