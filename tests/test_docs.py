@@ -34,6 +34,7 @@ OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 _PARSER = doctest.DocTestParser()
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
+_FENCE_LINE = re.compile(r"^```.*$", re.MULTILINE)
 
 
 def _name(path: Path) -> str:
@@ -85,7 +86,14 @@ def matches(expected: list[str], actual: list[str]) -> bool:
 
 
 CONSOLE = [example for path in DOCS for example in console_examples(path)]
-DOCTESTED = [path for path in DOCS if _PARSER.get_examples(path.read_text(encoding="utf-8"))]
+
+
+def python_examples(path: Path) -> str:
+    """The page with its code fences blanked, so that a doctest's output ends where its block does."""
+    return _FENCE_LINE.sub("", path.read_text(encoding="utf-8"))
+
+
+DOCTESTED = [path for path in DOCS if _PARSER.get_examples(python_examples(path))]
 
 
 @pytest.fixture(scope="module")
@@ -129,13 +137,15 @@ def test_docs_console_example_output(example: ConsoleExample, checkout: Path):
     while expected and not expected[-1]:
         expected.pop()
     shown = "\n".join(expected)
-    assert matches(expected, actual), f"{example.id}: $ {example.command}\n--- shown\n{shown}\n--- got\n{done.stdout}"
+    assert matches(expected, actual), (
+        f"{example.id}: $ {example.command}\n--- shown\n{shown}\n--- got\n{done.stdout}"
+    )
 
 
 @pytest.mark.parametrize("path", DOCTESTED, ids=_name)
 def test_docs_python_examples(path: Path, checkout: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(checkout)
-    test = _PARSER.get_doctest(path.read_text(encoding="utf-8"), {}, _name(path), str(path), 0)
+    test = _PARSER.get_doctest(python_examples(path), {}, _name(path), str(path), 0)
     runner = doctest.DocTestRunner(optionflags=OPTIONS)
     report: list[str] = []
     runner.run(test, out=report.append)
