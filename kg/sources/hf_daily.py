@@ -1,5 +1,8 @@
 """Hugging Face "daily papers" page dumps (``*.txt``): titles, abstracts and listing metadata.
 
+Lines are split on ``\\n`` only, so a U+2028, U+000B, U+000C or U+0085 inside an abstract stays in
+it (as a space, after cleanup) instead of splitting it into a false title.
+
 Two layouts occur; blank lines tell them apart, per file:
 
 * *lines*: no blank lines. After the page banner, a title line then an abstract line, repeated.
@@ -23,8 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from kg.errors import InputError
-from kg.sources.corpus import make_paper
+from kg.sources.corpus import Report, make_paper
 from kg.types import Paper
 
 #: Lines of the page banner, skipped at the top of a file.
@@ -61,23 +63,24 @@ class _Tail(NamedTuple):
     upvotes: int | None = None
 
 
-def read_hf_daily(path: Path, on_problem: Callable[[str], None]) -> Iterator[Paper]:
-    """Yield the papers of one page dump; report entries that cannot be read to ``on_problem``."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text") from None
-    lines = [_Line(n, s.strip()) for n, s in enumerate(text.splitlines(), 1) if s.strip()]
-    blocks = _is_block_layout(lines)
-    lines = _without_banner(lines)
-    entries = _parse_blocks(lines, path, on_problem) if blocks else _parse_lines(lines)
+def read_hf_daily(path: Path, lines: Iterator[tuple[int, str]], report: Report) -> Iterator[Paper]:
+    """Yield the papers of one page dump; report entries that cannot be read."""
+    content = [_Line(number, text.strip()) for number, text in lines if text.strip()]
+    blocks = _is_block_layout(content)
+    content = _without_banner(content)
+    entries = _parse_blocks(content, path, report.problem) if blocks else _parse_lines(content)
     for title, abstract, tail in entries:
         try:
-            yield make_paper(title.text, abstract, path.name, **tail._asdict())
+            yield make_paper(
+                title.text, abstract, path.name, warn=report.at(f"{path}:{title.number}"), **tail._asdict()
+            )
         except ValueError as error:
-            on_problem(f"{path}:{title.number}: {error}")
+            report.problem(f"{path}:{title.number}: {error}")
+
+
+def is_page_dump(first_line: str) -> bool:
+    """True when a file's first line is the page banner (or the first title glued to it)."""
+    return first_line.strip() in BANNER or first_line.startswith(_GLUED)
 
 
 def _is_block_layout(lines: list[_Line]) -> bool:

@@ -1,10 +1,11 @@
-"""JSON lines exports (``*.jsonl``, ``*.json``): one paper object per line.
+"""JSON exports: JSON lines, a JSON array, or an API answer wrapping one (``{"results": [...]}``).
 
-Each object needs ``title`` (a non-empty string) and ``abstract`` (a string, possibly empty);
-``id``, ``date`` (ISO 8601), ``url`` (strings) and ``authors`` (a list of strings) are
-optional, ``null`` meaning absent; other keys are ignored. A malformed line is reported as
-``file:line: what is wrong`` and skipped; the other lines still land. The file is read one
-line at a time, and a line longer than :data:`MAX_LINE_BYTES` is skipped without being held.
+Each object is mapped by its shape: an OpenAlex work, an arXiv metadata snapshot record, a
+Semantic Scholar paper or abstract, an OpenReview note, or else a plain paper object
+(``id``, ``title``, ``abstract``, ``date``, ``year``, ``authors``, ``url``, ``venue``, ``status``,
+``keywords``, ``doi``, ``arxiv_id``; other keys ignored). A line that is not JSON, or an object
+without a usable title, is reported as ``file:line: what is wrong`` and skipped; the other lines
+still land. JSON lines are read one line at a time.
 """
 
 from __future__ import annotations
@@ -12,94 +13,143 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
 
-from kg.errors import InputError
-from kg.sources.corpus import make_paper
+from kg.sources import arxiv, openalex, openreview, semantic_scholar
+from kg.sources.corpus import AbstractRecord, Report, make_paper
 from kg.types import Paper
 
-#: Longest line read; a valid row (each field at most 100,000 characters) is far shorter.
-MAX_LINE_BYTES = 16 * 1024 * 1024
+#: Longest line parsed; a valid row (each field at most 100,000 characters) is far shorter.
+MAX_LINE_CHARS = 16 * 1024 * 1024
+#: Keys under which API answers list their records.
+WRAPPERS = ("results", "notes", "data", "papers", "works", "items")
 
+Record = Paper | AbstractRecord
+_Mapper = Callable[[dict[str, object], str, Callable[[str], None]], Record]
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
 
-def read_jsonl(path: Path, on_problem: Callable[[str], None]) -> Iterator[Paper]:
-    """Yield the papers of one JSON lines file; report malformed lines to ``on_problem``."""
-    seen_content = False
-    with path.open("rb") as handle:
-        for number, raw in enumerate(_lines(handle), 1):
-            if raw is None:
-                on_problem(f"{path}:{number}: line longer than {MAX_LINE_BYTES:,} bytes")
-                continue
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                on_problem(f"{path}:{number}: not UTF-8 text")
-                continue
-            if not text.strip():
-                continue
-            if not seen_content and text.lstrip().startswith("["):
-                raise InputError(f"{path}:{number}: a JSON array, not JSON lines; write one object per line")
-            seen_content = True
-            try:
-                yield _paper(_parse(text), path.name)
-            except ValueError as error:
-                on_problem(f"{path}:{number}: {error}")
-
-
-def _lines(handle: IO[bytes]) -> Iterator[bytes | None]:
-    """The file's lines as bytes, or None for a line too long to read (its rest is skipped)."""
-    while line := handle.readline(MAX_LINE_BYTES + 1):
-        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-            while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
-                pass
-            yield None
+def read_json(path: Path, lines: Iterator[tuple[int, str]], report: Report) -> Iterator[Record]:
+    """Yield the records of one JSON or JSON lines file; report what cannot be read."""
+    first = True
+    for number, text in lines:
+        if not text.strip():
+            continue
+        starts, first = first, False
+        try:
+            value = _parse(text) if len(text) <= MAX_LINE_CHARS else None
+        except ValueError as error:
+            if starts and text.lstrip()[:1] in "[{" and not text.strip().endswith(("}", "]")):
+                # The first line of a pretty-printed document: parse the whole file.
+                whole = "\n".join([text, *(line for _, line in lines)])
+                yield from _document(path, whole, number, report)
+                return
+            report.problem(f"{path}:{number}: {error}")
+            continue
+        if value is None:
+            report.problem(f"{path}:{number}: line longer than {MAX_LINE_CHARS:,} characters")
+            continue
+        if isinstance(value, list):  # a one-line array
+            yield from _items(path, value, number, report)
         else:
-            yield line
+            yield from _records(path, value, f"{path}:{number}", report)
 
 
-def _parse(text: str) -> object:
-    """The JSON value of one line; ValueError with a short reason when it is not valid JSON."""
+def _document(path: Path, text: str, first: int, report: Report) -> Iterator[Record]:
+    """The records of a JSON document spanning many lines (an array or an API answer)."""
+    decoder = json.JSONDecoder()
+    start = len(text) - len(text.lstrip())
+    if text[start] == "[":  # element by element, so each gets its line number
+        index = start + 1
+        while True:
+            while index < len(text) and text[index] in " \t\r\n,":
+                index += 1
+            if index >= len(text) or text[index] == "]":
+                return
+            line = first + text.count("\n", 0, index)
+            try:
+                value, index = decoder.raw_decode(text, index)
+            except (ValueError, RecursionError) as error:
+                report.problem(f"{path}:{line}: {_reason(error)}; the rest of the file is not read")
+                return
+            yield from _records(path, value, f"{path}:{line}", report)
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"invalid JSON ({error.msg}, column {error.colno})") from None
-    except RecursionError:
-        raise ValueError("invalid JSON (nested too deeply)") from None
-    except ValueError as error:  # e.g. an integer with too many digits
-        raise ValueError(f"invalid JSON ({error})") from None
+        value = _parse(text)
+    except ValueError as error:
+        report.problem(f"{path}:{first}: {error}")
+        return
+    yield from _records(path, value, f"{path}:{first}", report)
 
 
-def _paper(row: object, source: str) -> Paper:
-    """The Paper of one parsed line; ValueError naming the first field that is wrong."""
-    if not isinstance(row, dict):
-        raise ValueError(f"expected a JSON object, got {_json_type(row)}")
-    authors = row.get("authors")
-    if authors is not None and not isinstance(authors, list):
-        raise ValueError(f"field 'authors' must be a list of strings, got {_json_type(authors)}")
-    wrong = [name for name in authors or () if not isinstance(name, str)]
-    if wrong:
-        raise ValueError(f"field 'authors' must hold only strings, got {_json_type(wrong[0])}")
+def _items(path: Path, values: list[object], line: int, report: Report) -> Iterator[Record]:
+    """The records of an array found on one line."""
+    for index, value in enumerate(values):
+        yield from _records(path, value, f"{path}:{line}: item {index + 1}", report)
+
+
+def _records(path: Path, value: object, where: str, report: Report) -> Iterator[Record]:
+    """The record of one parsed object, or of each object an API answer wraps."""
+    if isinstance(value, dict):
+        wrapped = next((value[key] for key in WRAPPERS if isinstance(value.get(key), list)), None)
+        if wrapped is not None and "title" not in value:
+            for index, item in enumerate(wrapped):
+                yield from _records(path, item, f"{where}: item {index + 1}", report)
+            return
+    if not isinstance(value, dict):
+        report.problem(f"{where}: expected a JSON object, got {_json_type(value)}")
+        return
+    try:
+        yield mapper(value)(value, path.name, report.at(where))
+    except ValueError as error:
+        report.problem(f"{where}: {error}")
+
+
+def mapper(row: dict[str, object]) -> _Mapper:
+    """The function that maps an object of this shape to a record."""
+    for module in (openalex, arxiv, semantic_scholar, openreview):
+        if module.matches(row):
+            return module.record
+    return plain_record
+
+
+def plain_record(row: dict[str, object], source: str, warn: Callable[[str], None]) -> Paper:
+    """The Paper of a plain paper object (the shape of the project's own and many other exports)."""
+    if "title" not in row:
+        raise ValueError("missing field 'title'")
     return make_paper(
-        _string(row, "title", required=True) or "",
-        _string(row, "abstract", required=True) or "",
+        row["title"],
+        row.get("abstract", row.get("summary")),
         source,
-        given_id=_string(row, "id"),
-        date=_string(row, "date"),
-        authors=authors or (),
-        url=_string(row, "url"),
+        warn=warn,
+        given_id=row.get("id"),
+        date=row.get("date"),
+        year=row.get("year"),
+        authors=row.get("authors"),
+        url=row.get("url"),
+        venue=row.get("venue"),
+        doi=row.get("doi"),
+        arxiv_id=row.get("arxiv_id"),
+        keywords=row.get("keywords"),
+        status=row.get("status"),
     )
 
 
-def _string(row: dict[str, object], name: str, *, required: bool = False) -> str | None:
-    """``row[name]`` if it is a string, None if absent or null and not ``required``."""
-    value = row.get(name)
-    if value is None and required:
-        raise ValueError(f"field {name!r} is null" if name in row else f"missing field {name!r}")
-    if value is not None and not isinstance(value, str):
-        raise ValueError(f"field {name!r} must be a string, got {_json_type(value)}")
-    return value
+def _parse(text: str) -> object:
+    """The JSON value of ``text``; ValueError with a short reason when it is not valid JSON."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise ValueError(_reason(error)) from None
+
+
+def _reason(error: Exception) -> str:
+    """A short reason for a JSON parse error."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"invalid JSON ({error.msg}, line {error.lineno} column {error.colno})".replace(
+            "line 1 column", "column"
+        )
+    if isinstance(error, RecursionError):
+        return "invalid JSON (nested too deeply)"
+    return f"invalid JSON ({error})"
 
 
 def _json_type(value: object) -> str:
