@@ -1,8 +1,8 @@
 """Hyponymy from lexical patterns (Hearst, 1992): "X such as A, B and C", "X including A", "A and other X".
 
-The relation classifier rarely finds SciERC's HYPONYM-OF (its recall: docs/quality.md); these
-patterns, read off the words between two mentions of one sentence, add the common cases. They
-work on plain word lists so the same code runs on spaCy sentences and on SciERC's tokens.
+The relation classifier rarely finds SciERC's HYPONYM-OF (scores per relation: docs/quality.md);
+these patterns, read off the words between two mentions of one sentence, add the common cases.
+They work on plain word lists so the same code runs on spaCy sentences and on SciERC's tokens.
 """
 
 from __future__ import annotations

@@ -231,7 +231,8 @@ def _with_pattern_hyponyms(
     group: Sequence[Span], found: list[tuple[Span, Span, str, float]]
 ) -> list[tuple[Span, Span, str, float]]:
     """The classifier's relations, with HYPONYM-OF wherever a Hearst pattern states it: the
-    pattern overrules what the classifier said about that pair (its hyponym recall is 0.05)."""
+    pattern overrules what the classifier said about that pair (the classifier rarely finds
+    hyponyms; its scores per relation: docs/quality.md)."""
     by_sentence: dict[int, list[Span]] = {}
     for span in group:
         by_sentence.setdefault(span.sent.start, []).append(span)
