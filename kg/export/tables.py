@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -11,6 +12,9 @@ from kg.atomic import atomic_open, atomic_path
 
 _NODE_COLUMNS = ("id", "type", "label", "aliases", "degree")
 _EDGE_COLUMNS = ("source", "target", "relation", "weight", "evidence")
+#: What XML 1.0 forbids in a document (C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF):
+#: one such character in a title and no XML reader opens the GraphML file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _text(value) -> str:
@@ -46,13 +50,19 @@ def write_tables(G: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
     return {"nodes.csv": nodes, "edges.csv": edges}
 
 
+def _xml_text(value) -> str:
+    """An attribute as GraphML text: a string (see :func:`_text`) without what XML 1.0 forbids."""
+    return _NOT_XML.sub("", _text(value))
+
+
 def write_graphml(G: nx.MultiDiGraph, path: Path) -> Path:
-    """GraphML with every attribute as a string (NetworkX's writer rejects lists and None)."""
+    """GraphML with every attribute as a string (NetworkX's writer rejects lists and None) that any
+    XML reader takes."""
     flat = nx.MultiDiGraph()
     for node, data in G.nodes(data=True):
-        flat.add_node(node, **{k: _text(v) for k, v in data.items()})
+        flat.add_node(node, **{k: _xml_text(v) for k, v in data.items()})
     for s, o, key, data in G.edges(keys=True, data=True):
-        flat.add_edge(s, o, key=key, **{k: (v if k == "weight" else _text(v)) for k, v in data.items()})
+        flat.add_edge(s, o, key=key, **{k: (v if k == "weight" else _xml_text(v)) for k, v in data.items()})
     with atomic_path(path) as tmp:
         nx.write_graphml(flat, tmp)
     return path

@@ -11,8 +11,16 @@ from kg.vocab import KGID
 
 
 def _segment(value: str) -> str:
-    """Percent-encode a value so it is one safe path segment of an IRI (spaces, quotes, ``/``...)."""
-    return quote(value, safe="-._~")
+    """Percent-encode a value so it is one safe path segment of an IRI (spaces, quotes, ``/``...).
+
+    A final ``.`` is encoded too: Turtle readers such as rdflib's cannot read a prefixed name that
+    ends in one (``kgid:person\\/L.A\\.``), and ``.`` or ``..`` alone would be a dot segment.
+
+    >>> _segment("Prashanth L.A.")
+    'Prashanth%20L.A%2E'
+    """
+    segment = quote(value, safe="-._~")
+    return segment[:-1] + "%2E" if segment.endswith(".") else segment
 
 
 def paper_iri(paper_id: str) -> URIRef:

@@ -177,3 +177,58 @@ def test_store_worker_construct_formats(tiny: ox.Store) -> None:
     ):
         _, body, rows = ask(tiny, "CONSTRUCT WHERE { ?s ?p ?o }", graph=fmt)
         assert rows == 5 and len(list(ox.parse(body, format=rdf_format))) == 5
+
+
+# -- no network ------------------------------------------------------------------------------------
+
+_SERVICE_PROBE = """
+import sys
+import pyoxigraph as ox
+from kg.server.worker import isolate_network
+if sys.argv[2] == "isolated" and not isolate_network():
+    sys.exit(3)
+query = "SELECT * WHERE { SERVICE <http://127.0.0.1:%s/sparql> { ?s ?p ?o } }" % sys.argv[1]
+try:
+    print(len(list(ox.Store().query(query))))
+except OSError as exc:
+    print("failed:", exc)
+"""
+
+
+@pytest.mark.parametrize("mode", ["isolated", "control"])
+def test_store_worker_network_namespace_stops_service_calls(mode: str) -> None:
+    """Oxigraph itself, with no check in front: from a worker's namespace, SERVICE reaches nothing."""
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    reached = threading.Event()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def accept() -> None:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # the listener was shut down: nothing came
+                return
+            reached.set()
+            connection.close()  # the control run does get here: the probe can fail
+
+        thread = threading.Thread(target=accept, daemon=True)
+        thread.start()
+        probe = subprocess.run(
+            [sys.executable, "-c", _SERVICE_PROBE, str(port), mode],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        listener.shutdown(socket.SHUT_RDWR)
+        thread.join(timeout=10)
+    if probe.returncode == 3:
+        pytest.skip("no network namespace can be made here (not root, no user namespaces)")
+    assert reached.is_set() == (mode == "control"), probe.stdout + probe.stderr
+    if mode == "isolated":
+        assert probe.stdout.startswith("failed:")
