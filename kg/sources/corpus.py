@@ -112,9 +112,11 @@ def make_paper(
     distinct authors (if any) is used.
     """
     fields = _Fields(warn)
+    if title is not None and (isinstance(title, bool) or not isinstance(title, str | int | float)):
+        raise ValueError(f"no usable title (field 'title' is {type(title).__name__}, not text)")
     clean_title = clean_text(fields.text("title", title) or "")
     if not clean_title:
-        raise ValueError("no usable title" if title is None or not str(title).strip() else "empty title")
+        raise ValueError("no usable title")
     if len(clean_title) > MAX_FIELD_CHARS:
         raise ValueError(f"field 'title' is longer than {MAX_FIELD_CHARS:,} characters")
     names = tuple(dict.fromkeys(fields.names(authors)))

@@ -28,7 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "paper id"),
     "title": ("title", "article title", "document title", "paper title", "ti"),
     "abstract": ("abstract", "abstract note", "summary", "ab"),
-    "authors": ("authors", "author", "author full names", "af", "au", "author(s)"),
+    "authors": ("author full names", "af", "authors", "author", "au", "author(s)"),
     "date": ("date", "publication date", "published"),
     "year": ("year", "publication year", "py"),
     "doi": ("doi", "di"),

@@ -16,7 +16,8 @@ from kg.sources.corpus import make_paper
 from kg.types import Paper
 
 _VENUE_STATUS = re.compile(
-    r"(?P<venue>.*?\b(?:19|20)\d\d)\s+(?P<status>oral|poster|spotlight|notable top \d+%)", re.IGNORECASE
+    r"(?P<venue>.*?\b(?:19|20)\d\d)(?:\s+conference)?\s+(?P<status>oral|poster|spotlight|notable top \d+%)",
+    re.IGNORECASE,
 )
 _DECISION = re.compile(r"accept\w*\s*\((?P<status>[^)]+)\)", re.IGNORECASE)
 

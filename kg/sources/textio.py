@@ -76,7 +76,7 @@ def detect_encoding(path: Path, head: bytes) -> str:
         if not bad or sum(1 for char in decoded if char > "\x7f" and char != _BAD) >= bad:
             return "utf-8"  # UTF-8, perhaps with a few bad bytes (replaced and reported line by line)
     guess = charset_normalizer.from_bytes(head).best()
-    if guess is None or (b"\0" in head and not guess.encoding.startswith("utf")):
+    if guess is None or (b"\0" in head and not guess.encoding.startswith(("utf_16", "utf_32"))):
         raise InputError(f"{path}: binary file (not text in any known encoding)")
     return "utf-8" if guess.encoding == "ascii" else guess.encoding
 

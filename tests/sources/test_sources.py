@@ -11,8 +11,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kg.errors import InputError
-from kg.sources import Corpus, jsonl, paper_id, paper_key, read_corpus, read_hf_daily
-from kg.sources.corpus import MAX_FIELD_CHARS, make_paper, merge_papers
+from kg.sources import Corpus, jsonl, paper_id, paper_key, read_corpus
+from kg.sources.corpus import MAX_FIELD_CHARS, Report, make_paper, merge_papers
+from kg.sources.hf_daily import read_hf_daily
+from kg.sources.textio import read_lines
 from kg.types import Paper
 from tests.helpers import FIXTURES, SAMPLE
 
@@ -46,8 +48,8 @@ def by_title(corpus: Corpus, title: str) -> Paper:
 
 
 def read_file(path: Path) -> tuple[list[Paper], list[str]]:
-    problems: list[str] = []
-    return list(read_hf_daily(path, problems.append)), problems
+    report = Report()
+    return list(read_hf_daily(path, read_lines(path, "utf-8", report.warning), report)), report.problems
 
 
 # --- the sample corpus -------------------------------------------------------------------
@@ -266,30 +268,31 @@ def test_jsonl_good_rows_land_and_bad_rows_are_reported() -> None:
     where = SOURCES / "papers.jsonl"
     assert [p.title for p in corpus.papers] == [
         "Train once, get a family: state-adaptive balances for offline to online reinforcement learning",
-        '<script>alert(1)</script> "Quoted" &amp; Title',
+        '"Quoted" & Title',  # the script element and the entity are markup, not title
+        "Numeric Id",
+        "Author String",
+        "Bad Date",
+        "No Abstract Field",
         "Good Second Row",
     ]
     assert corpus.problems == (
         f"{where}:3: invalid JSON (Expecting value, column 1)",
-        f"{where}:4: expected a JSON object, got an array",
+        f"{where}:4: item 1: expected a JSON object, got a string",
+        f"{where}:4: item 2: expected a JSON object, got a string",
         f"{where}:5: missing field 'title'",
-        f"{where}:6: empty title",
-        f"{where}:7: field 'id' must be a string, got a number",
-        f"{where}:8: field 'authors' must be a list of strings, got a string",
-        f"{where}:9: date 'yesterday' is not an ISO 8601 date (YYYY-MM-DD)",
-        f"{where}:10: missing field 'abstract'",
+        f"{where}:6: no usable title",
     )
-    assert corpus.n_read == 3
-    first, hostile, good = corpus.papers
+    assert corpus.warnings == (f"{where}:9: field 'date' 'yesterday' is not a date; dropped",)
+    first, hostile, numeric, author, bad_date, no_abstract, good = corpus.papers
     assert first.id == "famo2o-2023"
     assert first.authors == ("Shenzhi Wang", "Qisen Yang")
-    assert (first.date, first.n_authors, first.url) == (
-        "2023-10-27",
-        2,
-        "https://example.org/famo2o",
-    )
-    assert hostile.abstract == "Hostile text stays <b>verbatim</b> & unescaped."
+    assert (first.date, first.n_authors, first.url) == ("2023-10-27", 2, "https://example.org/famo2o")
+    assert hostile.abstract == "Hostile text stays verbatim & unescaped."
     assert re.fullmatch(r"[A-Za-z0-9._~-]+", hostile.id)
+    assert numeric.id == "7"  # a number where text is expected is text
+    assert author.authors == ("A. Author",)  # an authors string is split, not refused
+    assert bad_date.date is None
+    assert no_abstract.abstract == ""
     assert (good.authors, good.n_authors) == (("Ann Lee", "Bo Chen"), 2)  # listed twice, kept once
     assert good.date == "2024-02-06"
     assert good.sources == ("papers.jsonl",)
@@ -300,43 +303,62 @@ def test_csv_good_rows_land_and_bad_rows_are_reported() -> None:
     where = SOURCES / "papers.csv"
     assert corpus.problems == (
         f"{where}:5: 2 fields where the header has 6",
-        f"{where}:6: empty title",
-        f"{where}:7: date '2024-13-01' is not an ISO 8601 date (YYYY-MM-DD)",
+        f"{where}:6: no usable title",
         f"{where}:8: unreadable row (',' expected after '\"')",
     )
-    sparse, comma, after = corpus.papers
+    assert corpus.warnings == (f"{where}:7: field 'date' '2024-13-01' is not a date; dropped",)
+    sparse, comma, bad_date, after = corpus.papers
     assert sparse.title == "Sparse Rewards for Robots"
-    assert sparse.abstract == "An abstract, with a comma\nand a line break."
-    assert sparse.authors == ("Doe, J.", "Roe, R.")  # ";" separates names holding commas
+    assert sparse.abstract == "An abstract, with a comma and a line break."  # spacing collapsed
+    assert sparse.authors == ("J. Doe", "R. Roe")  # "Last, First" names separated by ";"
     assert (sparse.date, sparse.n_authors, sparse.url) == ("2024-02-06", 2, "https://example.org/a")
     assert sparse.id == paper_id("Sparse Rewards for Robots")  # empty id cell: derived id
     assert comma.id == "p-2"
     assert comma.authors == ("Ann Lee", "Bo Chen")
     assert (comma.date, comma.url) == (None, None)
+    assert (bad_date.id, bad_date.date) == ("p-5", None)  # the date is dropped, not the paper
     assert (after.id, after.title) == ("p-7", "After the Bad Rows")
 
 
-def test_csv_without_abstract_column_names_file_and_columns() -> None:
+def test_csv_summary_column_is_the_abstract() -> None:
+    corpus = read_corpus([SOURCES / "no_abstract.csv"])
+    assert [(p.title, p.abstract) for p in corpus.papers] == [("A Paper", "Its summary.")]
+
+
+def test_csv_without_title_column_names_file_and_columns(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text("Name,Summary\nA Paper,Its summary.\n")
     with pytest.raises(InputError) as raised:
-        read_corpus([SOURCES / "no_abstract.csv"])
-    message = str(raised.value)
-    assert message == (
-        f"{SOURCES / 'no_abstract.csv'}: no abstract column (columns found: 'Title', 'Summary')"
+        read_corpus([path])
+    assert str(raised.value) == f"{path}: no title column (columns found: 'Name', 'Summary')"
+
+
+def test_csv_without_abstract_column_is_title_only_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "titles.csv"
+    path.write_text("Title,Year\nOnly a Title,2020\n")
+    corpus = read_corpus([path, SAMPLE / F002])
+    assert len(corpus.papers) == 67
+    assert corpus.problems == ()
+    assert corpus.warnings == (f"{path}: no abstract column; its papers are title-only",)
+    assert (corpus.papers[0].title, corpus.papers[0].abstract, corpus.papers[0].date) == (
+        "Only a Title",
+        "",
+        "2020",
     )
 
 
-def test_csv_without_abstract_column_leaves_other_files_alone() -> None:
-    corpus = read_corpus([SOURCES / "no_abstract.csv", SAMPLE / F002])
+def test_csv_without_title_column_leaves_other_files_alone(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text("Name,Summary\nA Paper,Its summary.\n")
+    corpus = read_corpus([path, SAMPLE / F002])
     assert len(corpus.papers) == 66
-    assert corpus.problems == (
-        f"{SOURCES / 'no_abstract.csv'}: no abstract column (columns found: 'Title', 'Summary')",
-    )
+    assert corpus.problems == (f"{path}: no title column (columns found: 'Name', 'Summary')",)
 
 
 def test_jsonl_duplicate_of_page_dump_is_merged() -> None:
     corpus = read_corpus([SAMPLE / F002, SOURCES / "papers.jsonl"])
-    assert corpus.n_read == 66 + 3
-    assert len(corpus.papers) == 66 + 2
+    assert corpus.n_read == 66 + 7
+    assert len(corpus.papers) == 66 + 6
     paper = by_title(corpus, FAMO2O)  # the title first seen is kept
     assert paper.sources == (F002, "papers.jsonl")
     assert paper.id == "famo2o-2023"  # an id given by a source beats the derived one
@@ -346,7 +368,7 @@ def test_jsonl_duplicate_of_page_dump_is_merged() -> None:
 
 
 @pytest.mark.parametrize("name", ["long.jsonl", "long.csv"])
-def test_sources_overlong_field_is_reported(tmp_path: Path, name: str) -> None:
+def test_sources_overlong_field_is_dropped_with_a_warning(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     long_abstract = "x" * (MAX_FIELD_CHARS + 1)
     if name.endswith(".csv"):
@@ -357,18 +379,24 @@ def test_sources_overlong_field_is_reported(tmp_path: Path, name: str) -> None:
         path.write_text("".join(json.dumps(row) + "\n" for row in rows))
         line = 1
     corpus = read_corpus([path])
-    assert [p.title for p in corpus.papers] == ["Fine"]
-    assert corpus.problems == (f"{path}:{line}: field 'abstract' is longer than 100,000 characters",)
+    assert [(p.title, p.abstract) for p in corpus.papers] == [
+        ("Too Long", ""),
+        ("Fine", "Short." if line == 2 else ""),
+    ]
+    assert corpus.problems == ()
+    assert corpus.warnings == (
+        f"{path}:{line}: field 'abstract' '100,001 characters' is longer than 100,000 characters; dropped",
+    )
 
 
 def test_jsonl_overlong_line_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", 64)
+    monkeypatch.setattr(jsonl, "MAX_LINE_CHARS", 64)
     path = tmp_path / "rows.jsonl"
     long_row = json.dumps({"title": "Long", "abstract": "y" * 200})
     path.write_text(f'{long_row}\n{{"title": "Short", "abstract": "ok"}}\n')
     corpus = read_corpus([path])
     assert [p.title for p in corpus.papers] == ["Short"]
-    assert corpus.problems == (f"{path}:1: line longer than 64 bytes",)
+    assert corpus.problems == (f"{path}:1: line longer than 64 characters",)
 
 
 @pytest.mark.parametrize(
@@ -386,20 +414,27 @@ def test_jsonl_overlong_line_is_skipped(tmp_path: Path, monkeypatch: pytest.Monk
     ],
 )
 def test_sources_bad_utf8_after_the_first_bytes(tmp_path: Path, name: str, rows: list[str]) -> None:
-    # The first 64 KiB are checked up front; a bad byte further on is caught row by row.
+    # One bad byte never rejects a file: it becomes U+FFFD, with a warning naming the line.
     path = tmp_path / name
     text = "".join(row.replace("%s", "p" * 70_000) + "\n" for row in rows)
     path.write_bytes(text.encode("latin-1"))  # "é" becomes the lone byte 0xE9
     corpus = read_corpus([path])
-    assert [p.title for p in corpus.papers] == ["First", "Last"]
-    assert corpus.problems == (f"{path}:{len(rows) - 1}: not UTF-8 text",)
+    line = len(rows) - 1
+    assert corpus.warnings == (f"{path}:{line}: bytes that are not utf-8 replaced by U+FFFD",)
+    if name.endswith(".csv"):
+        assert [p.title for p in corpus.papers] == ["First", "Caf\ufffd", "Last"]
+        assert corpus.problems == ()
+    else:  # the line was no JSON anyway
+        assert [p.title for p in corpus.papers] == ["First", "Last"]
+        assert corpus.problems == (f"{path}:{line}: invalid JSON (Expecting value, column 1)",)
 
 
-def test_jsonl_array_file_is_reported(tmp_path: Path) -> None:
+def test_json_array_file_is_read_with_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "papers.json"
-    path.write_text('[\n{"title": "A", "abstract": "B"}\n]\n')
-    with pytest.raises(InputError, match=r"papers\.json:1: a JSON array, not JSON lines"):
-        read_corpus([path])
+    path.write_text('[\n{"title": "A", "abstract": "B"},\n{"abstract": "no title"},\n{"title": "C"}\n]\n')
+    corpus = read_corpus([path])
+    assert [p.title for p in corpus.papers] == ["A", "C"]
+    assert corpus.problems == (f"{path}:3: missing field 'title'",)
 
 
 def test_jsonl_problems_are_capped_per_file(tmp_path: Path) -> None:
@@ -422,14 +457,13 @@ def test_jsonl_problems_are_capped_per_file(tmp_path: Path) -> None:
         (
             "binary.jsonl",
             b'{"title": "x"}\x00\x01',
-            ": binary file (NUL bytes); expected UTF-8 text",
+            ": binary file (not text in any known encoding)",
         ),
-        ("latin1.txt", b"Title\n\nAbstract caf\xe9\n", ":3: not UTF-8 text"),
         ("header.csv", b"title,abstract\n", ": no papers found"),
         (
             "notes.md",
             b"# Notes\n",
-            ": unsupported file type '.md' (expected .txt, .jsonl, .json, .csv)",
+            ": not a recognised format (expected one of json, atom, bibtex, csv, hf-daily)",
         ),
     ],
 )
@@ -450,7 +484,7 @@ def test_sources_missing_path_is_a_problem(tmp_path: Path) -> None:
     missing = tmp_path / "nope.jsonl"
     corpus = read_corpus([missing, SOURCES / "papers.csv"])
     assert corpus.problems[0] == f"{missing}: no such file or directory"
-    assert len(corpus.papers) == 3
+    assert len(corpus.papers) == 4
 
 
 def test_sources_nothing_readable_joins_every_reason(tmp_path: Path) -> None:
@@ -479,10 +513,15 @@ def test_sources_directory_is_sorted_flat_and_read_once(tmp_path: Path) -> None:
 
 def test_sources_problem_messages_are_one_line(tmp_path: Path) -> None:
     path = tmp_path / "bad\nname.jsonl"
-    path.write_text('{"title": "T", "abstract": "A"}\n{"title": 1}\n')
-    (problem,) = read_corpus([path]).problems
-    assert "\n" not in problem
-    assert problem.endswith(":2: field 'title' must be a string, got a number")
+    path.write_text('{"title": "T", "abstract": "A"}\n{"title": []}\n{"title": "U", "url": "x y"}\n')
+    corpus = read_corpus([path])
+    (problem,) = corpus.problems
+    (warning,) = corpus.warnings
+    assert "\n" not in problem + warning
+    assert problem.endswith(":2: no usable title (field 'title' is list, not text)")
+    assert warning.endswith(
+        ":3: field 'url' 'x y' is not a valid URL (spaces or characters an IRI forbids); dropped"
+    )
 
 
 # --- keys, ids and merging ---------------------------------------------------------------
