@@ -39,13 +39,17 @@ _EVIDENCE_COLUMNS = ["paper", "title", "sentence", "start", "end", "confidence",
 class BuildReport:
     """What a build read, skipped and made."""
 
-    papers: int
+    papers: int  # papers built into the graph
     records_read: int
     empty_abstracts: int
-    problems: tuple[str, ...]
+    problems: tuple[str, ...]  # files and rows that could not be read (one line each)
     mentions: int
     seconds: float
     outputs: dict[str, Path] = field(default_factory=dict)
+    #: Papers whose extraction raised, left out of the graph: ``id "title": Error: message``.
+    failures: tuple[str, ...] = ()
+    #: Optional fields dropped from papers that were kept (a date that is no date, a bad URL).
+    warnings: tuple[str, ...] = ()
 
 
 def _sorted_aliases(aliases: object) -> object:
@@ -80,21 +84,27 @@ class KnowledgeGraph:
         paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
         *,
         on_paper: Callable[[int, int], None] | None = None,
+        on_stage: Callable[[str], None] | None = None,
     ) -> KnowledgeGraph:
         """Read papers from ``paths``, extract, link and build the graph.
 
-        ``on_paper(done, total)`` is called after each paper (for progress bars). Unreadable
-        files and rows are listed in ``report.problems``; they do not stop the build.
+        ``on_stage(name)`` is called as each step starts (``reading``, ``extracting``, ``linking``,
+        ``building``) and ``on_paper(done, total)`` after each paper, for progress displays.
+        Unreadable files and rows are listed in ``report.problems``, papers whose extraction
+        raised in ``report.failures``: neither stops the build.
         """
         from kg.extract.pipeline import extract
         from kg.graph.rdf import build_dataset
         from kg.link.merge import link
         from kg.sources import read_corpus
 
+        stage = on_stage or (lambda _name: None)
         started = time.perf_counter()
+        stage("reading")
         corpus = read_corpus(paths)
         total = len(corpus.papers)
         done = 0
+        failures: list[str] = []
 
         def tick(_paper) -> None:
             nonlocal done
@@ -102,17 +112,29 @@ class KnowledgeGraph:
             if on_paper is not None:
                 on_paper(done, total)
 
-        extractions = list(extract(corpus.papers, on_paper=tick))
+        def failed(paper, error: Exception) -> None:
+            message = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+            failures.append(f'{paper.id} "{paper.title[:80]}": {message}')
+            log.warning("extraction failed: %s", failures[-1])
+
+        stage("extracting")
+        extractions = list(extract(corpus.papers, on_paper=tick, on_failure=failed))
+        stage("linking")
         linked = link(extractions)
+        stage("building")
+        built = {ex.paper.id for ex in extractions}
+        papers = [paper for paper in corpus.papers if paper.id in built]
         store = ox.Store()
-        dataset = build_dataset(corpus.papers, linked, store)
+        dataset = build_dataset(papers, linked, store)
         report = BuildReport(
-            papers=total,
+            papers=len(papers),
             records_read=corpus.n_read,
-            empty_abstracts=sum(1 for p in corpus.papers if not p.abstract),
+            empty_abstracts=sum(1 for p in papers if not p.abstract),
             problems=corpus.problems,
             mentions=sum(len(ex.mentions) for ex in extractions),
             seconds=time.perf_counter() - started,
+            failures=tuple(failures),
+            warnings=getattr(corpus, "warnings", ()),
         )
         return cls(store, dataset, report)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -293,3 +294,37 @@ def test_api_build_without_papers_is_an_error(tmp_path: Path) -> None:
         KnowledgeGraph.build([empty, tmp_path / "missing.jsonl"])
     message = _one_line(caught.value)
     assert "empty.jsonl" in message and "missing.jsonl" in message
+
+
+def test_api_build_keeps_going_when_one_paper_fails(monkeypatch, tmp_path: Path) -> None:
+    """A paper whose extraction raises is left out and listed in ``report.failures``; the others build."""
+    import kg.extract.pipeline as pipeline
+
+    rows = [
+        {
+            "id": "ok-1",
+            "title": "Deep Q-Networks Revisited",
+            "abstract": "We evaluate DQN on the Atari benchmark.",
+        },
+        {
+            "id": "boom",
+            "title": "A Paper That Breaks",
+            "abstract": "We propose BoomNet for image classification.",
+        },
+        {"id": "ok-2", "title": "PPO at Scale", "abstract": "We use PPO to train agents on MuJoCo tasks."},
+    ]
+    path = tmp_path / "papers.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    real = pipeline.doc_to_extraction
+
+    def breaks_on_boom(paper, doc):
+        if paper.id == "boom":
+            raise KeyError((12, 17))
+        return real(paper, doc)
+
+    monkeypatch.setattr(pipeline, "doc_to_extraction", breaks_on_boom)
+    graph = KnowledgeGraph.build([path])
+    assert graph.report.papers == 2
+    (failure,) = graph.report.failures
+    assert failure.startswith('boom "A Paper That Breaks": KeyError')
+    assert sorted(graph.papers()["id"]) == ["ok-1", "ok-2"]

@@ -12,7 +12,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 app = typer.Typer(
     name="kg",
@@ -40,16 +50,26 @@ GraphOption = Annotated[
 ]
 
 
-def progress_bar(what: str) -> Progress:
-    """A progress bar on stderr, only on a terminal (so piped stderr holds just the messages)."""
+class RateColumn(ProgressColumn):
+    """Items per second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:,.1f}/s" if task.speed else "")
+
+
+def progress_bar(*, quiet: bool = False) -> Progress:
+    """A progress display on stderr (each task's description, count, rate, time left), only on a
+    terminal and unless ``quiet``, so piped stderr holds just the messages."""
     return Progress(
-        TextColumn(what),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
         transient=True,
-        disable=not err.is_terminal,
+        disable=quiet or not err.is_terminal,
     )
 
 

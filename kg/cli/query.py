@@ -152,8 +152,8 @@ def push(
     from kg.store.push import push as push_graphs
 
     kg = KnowledgeGraph.load(graph)
-    with progress_bar("pushing") as progress:
-        task = progress.add_task("push", total=None)
+    with progress_bar() as progress:
+        task = progress.add_task("pushing", total=None)
 
         def on_graph(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)

@@ -336,9 +336,33 @@ def test_cli_build_mixed_batch_keeps_the_good_papers(mixed_build) -> None:
     assert sorted(t[:20] for t in titles) == sorted([FAMO2O_TITLE[:20], SAFE_RL_TITLE[:20]])
 
 
-def test_cli_build_mixed_batch_exits_2(mixed_build) -> None:
-    run, _ = mixed_build
-    assert run.code == 2
+def test_cli_build_mixed_batch_exits_0_and_lists_the_problem(mixed_build) -> None:
+    run, out = mixed_build
+    assert run.code == 0
+    (line,) = (out / "problems.txt").read_text(encoding="utf-8").splitlines()
+    assert line.startswith("input: ") and "scan.jsonl" in line
+
+
+def test_cli_build_strict_exits_1_when_anything_could_not_be_used(sample_paper, tmp_path: Path) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [record(sample_paper(FAMO2O_TITLE))])
+    (tmp_path / "bad.jsonl").write_text('{"title": ""}\n', encoding="utf-8")
+    run = kg("build", good, tmp_path / "bad.jsonl", "--out", tmp_path / "out", "--strict", cwd=tmp_path)
+    assert run.code == 1 and "1 papers built" in run.stdout
+
+
+@pytest.mark.parametrize("kind", ["file", "brackets"])
+def test_cli_build_checks_the_output_folder_first(kind: str, sample_paper, tmp_path: Path) -> None:
+    """An --out that cannot take the outputs fails at once; rich markup in it is printed as is."""
+    good = write_jsonl(tmp_path / "good.jsonl", [record(sample_paper(FAMO2O_TITLE))])
+    out = tmp_path / ("taken.txt" if kind == "file" else "out[/]")
+    if kind == "file":
+        out.write_text("not a folder", encoding="utf-8")
+    run = kg("build", good, "--out", out, cwd=tmp_path)
+    assert "Traceback" not in run.stderr
+    if kind == "file":
+        assert run.code == 2 and run.lines == [f"kg: error: --out {out}: is a file, not a folder"]
+    else:
+        assert run.code == 0 and f"to {out}/" in run.stdout
 
 
 @pytest.fixture(scope="module")
