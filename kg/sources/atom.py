@@ -29,24 +29,34 @@ def read_atom(path: Path, lines: Iterator[tuple[int, str]], report: Report) -> I
     """Yield the papers of one Atom feed; report entries and breaks that cannot be read."""
     text = "\n".join(line for _, line in lines)
     entry_lines = [text.count("\n", 0, match.start()) + 1 for match in _ENTRY_START.finditer(text)]
+    for count, element in enumerate(_entries(text, path, report)):
+        line = entry_lines[count] if count < len(entry_lines) else 1
+        where = f"{path}:{line}"
+        try:
+            yield _paper(element, path.name, report, where)
+        except ValueError as error:
+            report.problem(f"{where}: {error}")
+
+
+def _entries(text: str, path: Path, report: Report) -> Iterator[ET.Element]:
+    """The ``<entry>`` elements of a feed, in order, up to the first XML error (reported)."""
     parser = ET.XMLPullParser(events=("end",))
-    count = 0
+    events = parser.read_events()
     try:
         parser.feed(text)
         parser.close()
     except ET.ParseError as error:
         line, column = error.position
         report.problem(f"{path}:{line}: not well-formed XML (column {column + 1}); entries after it not read")
-    for _, element in parser.read_events():
-        if element.tag != f"{ATOM}entry":
-            continue
-        line = entry_lines[count] if count < len(entry_lines) else 1
-        count += 1
-        where = f"{path}:{line}"
+    while True:
         try:
-            yield _paper(element, path.name, report, where)
-        except ValueError as error:
-            report.problem(f"{where}: {error}")
+            _, element = next(events)
+        except StopIteration:
+            return
+        except ET.ParseError:  # the error reported above, met again at its place in the events
+            return
+        if element.tag == f"{ATOM}entry":
+            yield element
 
 
 def _paper(entry: ET.Element, source: str, report: Report, where: str) -> Paper:

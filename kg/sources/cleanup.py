@@ -181,6 +181,8 @@ def _macro(text: str, i: int, math: bool) -> tuple[int, str]:
             return end + 2, latex_to_text(text[i + 1 : end], math=True)
         if char in ")]":
             return i + 1, ""
+        if char == "$" and not text[i + 1 :].lstrip()[:1].isdigit():
+            return i + 1, ""  # an escaped dollar that is not money
         return i + 1, _SINGLE.get(char, "")
     name, i = name_match[0], name_match.end()
     if len(name) == 1 and name in _ACCENTS:

@@ -4,7 +4,8 @@ A file is decoded by one incremental decoder and split on ``\\n`` only (a ``\\r`
 dropped), so U+2028, U+0085 and form feeds stay inside their line. Undecodable bytes become
 U+FFFD with a warning naming the line; they never reject the file. The encoding is UTF-8 unless a
 byte-order mark says UTF-16/32, or the first 64 KiB are not UTF-8 and hold no valid multi-byte
-UTF-8 at all, when charset-normalizer picks the legacy encoding (Latin-1, cp1252, ...).
+UTF-8 at all, when charset-normalizer picks the legacy encoding (cp1252 whenever it fits, as
+short samples often fit several).
 """
 
 from __future__ import annotations
@@ -70,14 +71,19 @@ def detect_encoding(path: Path, head: bytes) -> str:
         if head.startswith(bom):
             return encoding
     complete = len(head) < HEAD_BYTES
-    if b"\0" not in head:
+    if head.count(b"\0") * 5 < len(head):  # UTF-16/32 text is a third or more NUL bytes
         decoded = codecs.getincrementaldecoder("utf-8")("kg.mark").decode(head, final=complete)
         bad = decoded.count(_BAD)
+        if b"\0" in head and bad:
+            raise InputError(f"{path}: binary file (not text in any known encoding)")
         if not bad or sum(1 for char in decoded if char > "\x7f" and char != _BAD) >= bad:
             return "utf-8"  # UTF-8, perhaps with a few bad bytes (replaced and reported line by line)
-    guess = charset_normalizer.from_bytes(head).best()
+    matches = charset_normalizer.from_bytes(head)
+    guess = matches.best()
     if guess is None or (b"\0" in head and not guess.encoding.startswith(("utf_16", "utf_32"))):
         raise InputError(f"{path}: binary file (not text in any known encoding)")
+    if any(match.encoding == "cp1252" for match in matches):
+        return "cp1252"  # the usual non-UTF-8 export; a short sample cannot tell it from cp1250
     return "utf-8" if guess.encoding == "ascii" else guess.encoding
 
 

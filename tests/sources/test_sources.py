@@ -456,7 +456,7 @@ def test_jsonl_problems_are_capped_per_file(tmp_path: Path) -> None:
         ("blank.csv", b"  \n\n", ": file is empty"),
         (
             "binary.jsonl",
-            b'{"title": "x"}\x00\x01',
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\xe0\xff\xd8\xc3\x00",
             ": binary file (not text in any known encoding)",
         ),
         ("header.csv", b"title,abstract\n", ": no papers found"),
