@@ -8,6 +8,7 @@ and the protocol; ``strict`` (store files in place, 1.5 s per query, 10 rows) fo
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import socket
 import threading
@@ -25,7 +26,7 @@ from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.server.app import SparqlServer, make_server, negotiate
+from kg.server.app import Limits, SparqlServer, make_server, negotiate
 from kg.store.query import term_value
 from tests.helpers import ROOT
 
@@ -55,7 +56,14 @@ def endpoint(sample_outputs: Path) -> Iterator[SparqlServer]:
 
 @pytest.fixture(scope="module")
 def strict(sample_outputs: Path) -> Iterator[SparqlServer]:
-    yield from start(sample_outputs / "store", workers=2, timeout=1.5, max_rows=10, in_memory=False)
+    yield from start(
+        sample_outputs / "store",
+        workers=2,
+        timeout=1.5,
+        max_rows=10,
+        in_memory=False,
+        limits=Limits(body_timeout=1.0),
+    )
 
 
 def fetch(
@@ -456,3 +464,194 @@ def test_serve_negotiate(accept, expected) -> None:
     from kg.server.app import SELECT_TYPES
 
     assert negotiate(accept, SELECT_TYPES, "json") == expected
+
+
+# -- attacks -------------------------------------------------------------------------------------------
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """A local HTTP server that notes every request it gets (and would answer rows to a SERVICE)."""
+
+    seen: list[str]
+
+    def _any(self) -> None:
+        self.seen.append(f"{self.command} {self.path}")
+        body = b'{"head":{"vars":["leak"]},"results":{"bindings":[{"leak":{"type":"literal","value":"x"}}]}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _any
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[int, list[str]]]:
+    seen: list[str] = []
+    handler = type("Handler", (_Recorder,), {"seen": seen})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+FEDERATED = [
+    # An escape inside a prefixed name, before SERVICE: what fooled the lexical check.
+    "PREFIX ex: <http://e/> SELECT ?leak WHERE {{ VALUES ?z {{ ex:a\\#b }} "
+    "SERVICE <http://127.0.0.1:{port}/x> {{ ?leak ?p ?o }} }}",
+    "PREFIX ex: <http://e/> SELECT ?leak WHERE {{ VALUES ?z {{ ex:a\\'b }} "
+    "SERVICE <http://127.0.0.1:{port}/x> {{ ?leak ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "select * {{ # comment\n sErViCe SILENT <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+    "SELECT * {{ \\u0053ERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+    "SELECT * {{ VALUES ?e {{ <http://127.0.0.1:{port}/> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+    "LOAD <http://127.0.0.1:{port}/data.ttl>",
+]
+
+
+@pytest.mark.parametrize("template", FEDERATED)
+def test_serve_federated_queries_never_reach_another_server(
+    endpoint: SparqlServer, recorder, template
+) -> None:
+    port, seen = recorder
+    query = template.format(port=port)
+    for status, _, body in (
+        get(endpoint, query),
+        fetch(endpoint, "/sparql", data=query.encode(), headers={"Content-Type": "application/sparql-query"}),
+    ):
+        assert status in (400, 403), body
+        assert b"<html" not in body.lower()
+    time.sleep(0.2)
+    assert seen == []
+
+
+def test_serve_adversarial_body_does_not_hold_up_other_requests(endpoint: SparqlServer) -> None:
+    """1 MiB of escaped quotes (the check before took 40 s on 64 KB, holding every client)."""
+    hostile = ('"' + '\\"' * ((1 << 20) // 2 - 1)).encode()
+    assert len(hostile) < 1 << 20
+    answers: list = []
+
+    def attack() -> None:
+        started = time.monotonic()
+        status = fetch(
+            endpoint, "/sparql", data=hostile, headers={"Content-Type": "application/sparql-query"}
+        )[0]
+        answers.append((status, time.monotonic() - started))
+
+    thread = threading.Thread(target=attack)
+    thread.start()
+    time.sleep(0.01)
+    started = time.monotonic()
+    assert get(endpoint, "ASK { ?p a kg:Paper }")[0] == 200
+    normal = time.monotonic() - started
+    thread.join(timeout=60)
+    ((status, seconds),) = answers
+    # Loose bounds for a loaded machine; measured here: about 0.1 s and 0.01 s.
+    assert status == 400 and seconds < 5
+    assert normal < 2
+
+
+def _raw(server: SparqlServer, request: bytes, timeout: float = 10) -> bytes:
+    """What the server sends back for raw request bytes, until it closes or ``timeout`` passes."""
+    host, port = server.server_address[:2]
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+                if b"\r\n\r\n" in b"".join(chunks):
+                    break
+        except TimeoutError:
+            pass
+    return b"".join(chunks)
+
+
+def test_serve_conflicting_content_lengths_are_400(endpoint: SparqlServer) -> None:
+    body = b"query=ASK%7B%7D"
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: %d\r\nContent-Length: 3\r\n\r\n" % len(body)
+    ) + body
+    assert _raw(endpoint, request).startswith(b"HTTP/1.1 400 ")
+
+
+def test_serve_short_body_times_out_with_408(strict: SparqlServer) -> None:
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100\r\n\r\nASK {"
+    )
+    started = time.monotonic()
+    reply = _raw(strict, request)
+    assert reply.startswith(b"HTTP/1.1 408 ") and time.monotonic() - started < 8
+
+
+def test_serve_from_defines_the_dataset(endpoint: SparqlServer, sample_kg) -> None:
+    graph = sorted(g.value for g in sample_kg.store.named_graphs() if "/graph/paper/" in g.value)[0]
+    size = len(list(sample_kg.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+
+    def count(query: str, **params) -> str:
+        status, _, body = get(endpoint, query, **params)
+        assert status == 200, body
+        return json.loads(body)["results"]["bindings"][0]["n"]["value"]
+
+    assert count("SELECT (COUNT(*) AS ?n) FROM <http://nothing/> WHERE { ?s ?p ?o }") == "0"
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}") == str(size)
+    # The protocol's default-graph-uri replaces the query's FROM.
+    query = "SELECT (COUNT(*) AS ?n) FROM <http://nothing/> WHERE { ?s ?p ?o }"
+    assert count(query, **{"default-graph-uri": graph}) == str(size)
+
+
+def test_serve_idle_connections_do_not_make_threads(sample_outputs: Path) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
+    command = [
+        sys.executable,
+        "-m",
+        "kg.cli",
+        "serve",
+        "--store",
+        str(sample_outputs / "store"),
+        "--port",
+        "0",
+    ]
+    command += ["--workers", "1", "--on-disk", "--queries", str(QUERIES)]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    sockets: list[socket.socket] = []
+    try:
+        line = ""
+        while "serving" not in line:
+            line = server.stderr.readline()
+            assert line, "kg serve stopped"
+        port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+
+        def threads() -> int:
+            status = Path(f"/proc/{server.pid}/status").read_text()
+            return int(status.split("Threads:")[1].split()[0])
+
+        before = threads()
+        for _ in range(1000):
+            sockets.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        time.sleep(0.5)
+        during = threads()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", timeout=30) as reply:
+            assert reply.status == 200
+        assert during - before < 20, (before, during)
+    finally:
+        for sock in sockets:
+            sock.close()
+        server.terminate()
+        server.wait(timeout=30)

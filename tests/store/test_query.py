@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg import KnowledgeGraph
@@ -117,6 +118,25 @@ def test_store_query_failing_service_is_a_query_error(store) -> None:
     # Port 9 is refused by Oxigraph's HTTP client itself: nothing goes over the network.
     with pytest.raises(QueryError):
         run_query(store, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+
+
+def _paper_graph(store) -> tuple[str, int]:
+    """The first paper's named graph and how many triples it holds."""
+    graph = sorted(g.value for g in store.named_graphs() if "/graph/paper/" in g.value)[0]
+    return graph, len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+
+
+def test_store_query_from_defines_the_default_graph(store) -> None:
+    graph, size = _paper_graph(store)
+    count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
+    assert run_query(store, count.format("FROM <http://nothing/>")).rows == ((0,),)
+    assert run_query(store, count.format(f"FROM <{graph}>")).rows == ((size,),)
+    # FROM NAMED alone: an empty default graph, GRAPH sees only the graphs named.
+    assert run_query(store, count.format(f"FROM NAMED <{graph}>")).rows == ((0,),)
+    named = run_query(store, f"SELECT DISTINCT ?g FROM NAMED <{graph}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert named.rows == ((graph,),)
+    # Without FROM the default graph is the union of the named graphs.
+    assert run_query(store, count.format("")).rows == ((len(union_triples(store)),),)
 
 
 def test_store_query_union_counts_each_triple_once(store) -> None:
