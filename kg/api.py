@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import networkx as nx
 import pandas as pd
@@ -18,7 +19,7 @@ from rdflib import Dataset, Graph, Literal
 
 from kg.errors import GraphNotFoundError, InputError
 from kg.formats import RDF_FORMATS, rdf_format_of
-from kg.graph.nx import core_view, to_networkx
+from kg.graph.nx import authors_in_order, core_view, to_networkx
 from kg.graph.rdf import new_dataset
 from kg.graph.shacl import ValidationReport, validate_store
 from kg.store import QueryResult, run_query
@@ -50,6 +51,21 @@ class BuildReport:
     failures: tuple[str, ...] = ()
     #: Optional fields dropped from papers that were kept (a date that is no date, a bad URL).
     warnings: tuple[str, ...] = ()
+
+
+#: The columns of :meth:`KnowledgeGraph.papers`, in order.
+PAPER_COLUMNS = ["iri", "id", "title", "date", "year", "authors", "n_authors", "venue", "decision"]
+PAPER_COLUMNS += ["doi", "arxiv_id", "url", "keywords", "upvotes"]
+
+
+def _lists(frame: pd.DataFrame, column: str) -> dict[str, list[str]]:
+    """``column``'s values grouped by ``iri``, in the frame's order."""
+    return {iri: group[column].tolist() for iri, group in frame.groupby("iri", sort=False)}
+
+
+def _arxiv_id(iri: str) -> str:
+    """``https://arxiv.org/abs/2310.17966`` -> ``2310.17966``."""
+    return unquote(str(iri).removeprefix("https://arxiv.org/abs/"))
 
 
 def _sorted_aliases(aliases: object) -> object:
@@ -134,7 +150,7 @@ class KnowledgeGraph:
             mentions=sum(len(ex.mentions) for ex in extractions),
             seconds=time.perf_counter() - started,
             failures=tuple(failures),
-            warnings=getattr(corpus, "warnings", ()),
+            warnings=corpus.warnings,
         )
         return cls(store, dataset, report)
 
@@ -236,17 +252,33 @@ class KnowledgeGraph:
         return self.query(sparql).to_dataframe()
 
     def papers(self) -> pd.DataFrame:
-        """One row per paper: iri, id, title, date, n_authors, upvotes."""
-        return self.sparql(
+        """One row per paper: iri, id, title, date, year, authors (names in order), n_authors,
+        venue, decision, doi, arxiv_id, url, keywords (a list), upvotes."""
+        frame = self.sparql(
             """
-            SELECT ?iri ?id ?title ?date ?n_authors ?upvotes WHERE {
+            SELECT ?iri ?id ?title ?date ?year ?n_authors ?venue ?decision ?doi ?arxiv ?url ?upvotes
+            WHERE {
               ?iri a kg:Paper ; dcterms:identifier ?id ; dcterms:title ?title .
               OPTIONAL { ?iri dcterms:date ?date }
+              OPTIONAL { ?iri kg:year ?year }
               OPTIONAL { ?iri kg:authorCount ?n_authors }
+              OPTIONAL { ?iri kg:venue/schema:name ?venue }
+              OPTIONAL { ?iri kg:decision ?decision }
+              OPTIONAL { ?iri bibo:doi ?doi }
+              OPTIONAL { ?iri schema:sameAs ?arxiv FILTER(STRSTARTS(STR(?arxiv), "https://arxiv.org/abs/")) }
+              OPTIONAL { ?iri schema:url ?url }
               OPTIONAL { ?iri kg:upvotes ?upvotes }
             } ORDER BY ?title ?iri
             """
         )
+        frame["arxiv"] = frame["arxiv"].map(_arxiv_id, na_action="ignore")
+        frame = frame.rename(columns={"arxiv": "arxiv_id"})
+        names = authors_in_order(self.store)
+        keywords = self.sparql("SELECT ?iri ?keyword WHERE { ?iri a kg:Paper ; schema:keywords ?keyword }")
+        words = _lists(keywords.sort_values(["iri", "keyword"]), "keyword")
+        frame.insert(5, "authors", [list(names.get(iri, [])) for iri in frame["iri"]])
+        frame["keywords"] = [list(words.get(iri, [])) for iri in frame["iri"]]
+        return frame[PAPER_COLUMNS]
 
     def entities(self, type: str | None = None) -> pd.DataFrame:
         """One row per entity: iri, label, type, aliases, papers (how many mention it)."""

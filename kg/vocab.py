@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNa
 from kg.types import ENTITY_TYPES, RELATIONS, ROLES
 
 __all__ = [
+    "BIBO",
     "DCTERMS",
     "ENTITY_CLASSES",
     "KG",
@@ -99,6 +100,10 @@ class KG(DefinedNamespace):
     endOffset: URIRef  # Assertion -> xsd:integer >= 0, exclusive
     support: URIRef  # Assertion or Entity -> xsd:integer >= 0, distinct papers
     authorCount: URIRef  # Paper -> xsd:integer >= 0
+    year: URIRef  # Paper -> xsd:integer, the year of dcterms:date
+    venue: URIRef  # Paper -> Venue
+    decision: URIRef  # Paper -> xsd:string, a venue's decision (Oral, Poster, Reject...)
+    Venue: URIRef  # a conference or journal (schema:CreativeWorkSeries)
     upvotes: URIRef  # Paper -> xsd:integer >= 0
     sourceFile: URIRef  # Paper -> xsd:string, a listing file it was read from
     entityKey: URIRef  # Entity -> xsd:string, the canonical merge key
@@ -111,6 +116,9 @@ KGID = Namespace("https://w3id.org/kg/id/")
 #: schema.org, in its https form (as rdflib's ``SDO``), the form ``kg.ttl`` uses.
 SCHEMA = Namespace("https://schema.org/")
 
+#: The Bibliographic Ontology (``bibo:authorList``, ``bibo:doi``).
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+
 #: ML-Schema.
 MLS = Namespace("http://www.w3.org/ns/mls#")
 
@@ -122,6 +130,7 @@ PREFIXES: dict[str, Namespace] = {
     "kg": Namespace(str(KG)),
     "kgid": KGID,
     "schema": SCHEMA,
+    "bibo": BIBO,
     "mls": MLS,
     "void": VOID,
     "skos": Namespace(str(SKOS)),

@@ -16,7 +16,9 @@ SCIERC_TINY = FIXTURES / "scierc_tiny.json"
 FAMO2O_TITLE = "Train Once, Get a Family"
 SAFE_RL_TITLE = "Safe Reinforcement Learning with Minimal Supervision"
 UNI_O4_TITLE = "Uni-O4: Unifying Online and Offline"
-HOSTILE_TITLE_PREFIX = "<script>alert(1)</script> "
+#: Survives markup cleaning (a stray end tag, quotes, comparisons) and must be escaped in every output.
+HOSTILE_TITLE_PREFIX = '</script> "alert(1)" & 1 < 2 > 0 '
+
 HOSTILE_ID = 'famo2o "train once" it\'s  2310.17966'
 INLINE_FAMO2O = f"""
 SELECT ?role ?label WHERE {{

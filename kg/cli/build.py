@@ -111,12 +111,17 @@ MAX_SHOWN = 20
 
 
 def check_output_folder(out_dir: Path) -> None:
-    """Fail before any work when ``out_dir`` cannot take the outputs (a file, no write permission)."""
+    """Fail before any work when ``out_dir`` cannot take the outputs (a file, no write permission).
+
+    Nothing is created: the folder, or its nearest existing parent, is tried with a temporary file.
+    """
     if out_dir.exists() and not out_dir.is_dir():
         raise KgError(f"--out {out_dir}: is a file, not a folder")
+    existing = next(p for p in (out_dir.absolute(), *out_dir.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        raise KgError(f"--out {out_dir}: {existing} is a file, not a folder")
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out_dir):
+        with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as error:
         raise KgError(f"--out {out_dir}: cannot write there ({error.strerror or error})") from None

@@ -352,8 +352,16 @@ def _node_info(node_id: str, attrs: dict[str, Any], degree: int) -> dict[str, An
         info["title"] = _text(attrs.get("title")) or label
         info["abstract"] = _text(attrs.get("abstract"))
         info["date"] = _text(attrs.get("date")) or None
+        info["year"] = _count(attrs.get("year"))
         info["n_authors"] = _count(attrs.get("n_authors"))
+        info["authors"] = _texts(attrs.get("authors"))
+        info["venue"] = _text(attrs.get("venue")) or None
+        info["links"] = [link for link in _texts(attrs.get("links")) if _WEB_LINK.match(link)]
     return info
+
+
+#: The only links the explorer makes clickable: http(s), never ``javascript:`` or ``data:``.
+_WEB_LINK = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 
 
 def _legend(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ import networkx as nx
 
 from kg.atomic import atomic_open, atomic_path
 
-_NODE_COLUMNS = ("id", "type", "label", "aliases", "degree")
+_NODE_COLUMNS = ("id", "type", "label", "aliases", "degree", "year", "venue", "authors", "links")
 _EDGE_COLUMNS = ("source", "target", "relation", "weight", "evidence")
 #: What XML 1.0 forbids in a document (C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF):
 #: one such character in a title and no XML reader opens the GraphML file.
@@ -27,7 +27,8 @@ def _text(value) -> str:
 
 
 def write_tables(G: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
-    """Write ``nodes.csv`` (id, type, label, aliases, degree) and ``edges.csv`` (with evidence)."""
+    """Write ``nodes.csv`` (id, type, label, aliases, degree; for papers also year, venue, authors
+    in order and links) and ``edges.csv`` (source, target, relation, weight, evidence)."""
     nodes, edges = out_dir / "nodes.csv", out_dir / "edges.csv"
     with atomic_open(nodes) as handle:
         writer = csv.writer(handle)
@@ -40,6 +41,10 @@ def write_tables(G: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
                     data.get("label"),
                     _text(data.get("aliases")),
                     G.degree(node),
+                    _text(data.get("year")),
+                    _text(data.get("venue")),
+                    _text(data.get("authors")),
+                    _text(data.get("links")),
                 ]
             )
     with atomic_open(edges) as handle:

@@ -58,3 +58,18 @@ INFERRED_GRAPH = KGID["graph/inferred"]
 
 def person_iri(name: str) -> URIRef:
     return KGID[f"person/{_segment(name)}"]
+
+
+def venue_iri(name: str) -> URIRef:
+    """One node per venue name, case and spacing ignored (``NeurIPS`` = ``neurips``)."""
+    return KGID[f"venue/{_segment(' '.join(name.casefold().split()))}"]
+
+
+def doi_iri(doi: str) -> URIRef:
+    """The resolvable IRI of a bare DOI: ``https://doi.org/10.1234/abc``."""
+    return URIRef("https://doi.org/" + quote(doi, safe="/:;()._-~,+=@!$&*'"))
+
+
+def arxiv_iri(arxiv_id: str) -> URIRef:
+    """The abstract page of an arXiv id: ``https://arxiv.org/abs/2310.17966``."""
+    return URIRef("https://arxiv.org/abs/" + quote(arxiv_id, safe="/.-"))

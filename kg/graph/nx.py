@@ -18,6 +18,20 @@ def _values(mapping: dict[str, str]) -> str:
     return " ".join(f"<{iri}>" for iri in mapping)
 
 
+def authors_in_order(store: ox.Store) -> dict[str, list[str]]:
+    """Each paper's author names in order (``bibo:authorList``), by paper IRI."""
+    rows = run_query(
+        store,
+        """SELECT ?p ?name (COUNT(?before) AS ?position) WHERE {
+             ?p bibo:authorList ?list . ?list rdf:rest* ?before . ?before rdf:rest* ?node .
+             ?node rdf:first/schema:name ?name } GROUP BY ?p ?node ?name""",
+    ).rows
+    names: dict[str, list[str]] = defaultdict(list)
+    for paper, name, _ in sorted(rows, key=lambda row: (row[0], int(row[2]))):
+        names[paper].append(name)
+    return dict(names)
+
+
 def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
     """Papers and entities as nodes; paper roles and entity relations as edges.
 
@@ -48,12 +62,17 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
         G.add_node(node, type=_TYPE_OF_CLASS[cls], label=label, aliases=sorted(aliases[node]))
     papers = run_query(
         store,
-        """SELECT ?p ?title ?abstract ?date ?n WHERE {
+        """SELECT ?p ?title ?abstract ?date ?year ?n ?venue ?url WHERE {
              ?p a kg:Paper ; dcterms:title ?title .
              OPTIONAL { ?p dcterms:abstract ?abstract } OPTIONAL { ?p dcterms:date ?date }
-             OPTIONAL { ?p kg:authorCount ?n } }""",
+             OPTIONAL { ?p kg:year ?year } OPTIONAL { ?p kg:authorCount ?n }
+             OPTIONAL { ?p kg:venue/schema:name ?venue } OPTIONAL { ?p schema:url ?url } }""",
     )
-    for node, title, abstract, date, n_authors in papers.rows:
+    authors = authors_in_order(store)
+    links: dict[str, list[str]] = defaultdict(list)
+    for node, link in run_query(store, "SELECT ?p ?l WHERE { ?p a kg:Paper ; schema:sameAs ?l }").rows:
+        links[node].append(link)
+    for node, title, abstract, date, year, n_authors, venue, url in papers.rows:
         G.add_node(
             node,
             type="Paper",
@@ -62,7 +81,11 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
             title=title,
             abstract=abstract or "",
             date=date,
+            year=year,
             n_authors=n_authors,
+            authors=authors.get(node, []),
+            venue=venue,
+            links=[*([url] if url else []), *sorted(links[node])],
         )
     edges = run_query(
         store,

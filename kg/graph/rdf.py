@@ -10,28 +10,32 @@ from which the NetworkX and DataFrame views are made.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, Literal
+from rdflib import BNode, Dataset, Literal
+from rdflib.collection import Collection
 from rdflib.term import URIRef
 
 from kg.graph.iri import (
     ENTITIES_GRAPH,
     ONTOLOGY_GRAPH,
+    arxiv_iri,
     assertion_iri,
+    doi_iri,
     entity_iri,
     extractor_iri,
     paper_graph_iri,
     paper_iri,
     person_iri,
+    venue_iri,
 )
 from kg.graph.stats import add_statistics
 from kg.link.merge import LinkedCorpus
 from kg.types import Assertion, Entity, Paper
 from kg.vocab import (
+    BIBO,
     DCTERMS,
     ENTITY_CLASSES,
     KG,
@@ -47,7 +51,8 @@ from kg.vocab import (
     ontology_graph,
 )
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: ``Paper.date`` length -> its datatype: ``2019``, ``2019-05``, ``2019-05-12``.
+_DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
 
 def new_dataset(store: ox.Store | None = None) -> Dataset:
@@ -84,16 +89,19 @@ def add_entity(ds: Dataset, entity: Entity) -> URIRef:
 
 
 def add_paper(ds: Dataset, paper: Paper) -> URIRef:
-    """A paper's metadata, in the paper's own named graph."""
+    """A paper's metadata, in the paper's own named graph; the people and venues it names are
+    described once, in the entities graph."""
     graph = ds.graph(paper_graph_iri(paper.id))
+    shared = ds.graph(ENTITIES_GRAPH)
     node = paper_iri(paper.id)
     graph.add((node, RDF.type, KG.Paper))
     graph.add((node, DCTERMS.identifier, Literal(paper.id)))
     graph.add((node, DCTERMS.title, Literal(paper.title)))
     if paper.abstract:
         graph.add((node, DCTERMS.abstract, Literal(paper.abstract)))
-    if paper.date and _ISO_DATE.match(paper.date):
-        graph.add((node, DCTERMS.date, Literal(paper.date, datatype=XSD.date)))
+    if paper.date and (datatype := _DATE_TYPES.get(len(paper.date))):
+        graph.add((node, DCTERMS.date, Literal(paper.date, datatype=datatype)))
+        graph.add((node, KG.year, Literal(paper.year, datatype=XSD.integer)))
     if paper.n_authors is not None:
         graph.add((node, KG.authorCount, Literal(paper.n_authors, datatype=XSD.integer)))
     if paper.upvotes is not None:
@@ -102,13 +110,45 @@ def add_paper(ds: Dataset, paper: Paper) -> URIRef:
         graph.add((node, KG.sourceFile, Literal(source)))
     if paper.url:
         graph.add((node, SCHEMA.url, URIRef(paper.url)))
-    shared = ds.graph(ENTITIES_GRAPH)  # a person is described once, not in each paper's graph
-    for name in paper.authors:
-        person = person_iri(name)
+    people = [person_iri(name) for name in paper.authors]
+    for person, name in zip(people, paper.authors, strict=True):
         graph.add((node, SCHEMA.author, person))
         shared.add((person, RDF.type, SCHEMA.Person))
         shared.add((person, SCHEMA.name, Literal(name)))
+    if people:  # the order of the names, as an RDF list
+        Collection(graph, authors := BNode(), people)
+        graph.add((node, BIBO.authorList, authors))
+    if paper.venue:
+        venue = venue_iri(venue_name(paper.venue, paper.year))
+        graph.add((node, KG.venue, venue))
+        shared.add((venue, RDF.type, KG.Venue))
+        shared.add((venue, SCHEMA.name, Literal(venue_name(paper.venue, paper.year))))
+    if paper.doi:
+        graph.add((node, BIBO.doi, Literal(paper.doi)))
+        graph.add((node, SCHEMA.sameAs, doi_iri(paper.doi)))
+    if paper.arxiv_id:
+        graph.add((node, SCHEMA.sameAs, arxiv_iri(paper.arxiv_id)))
+    for keyword in paper.keywords:
+        graph.add((node, SCHEMA.keywords, Literal(keyword)))
+    if paper.status:
+        graph.add((node, KG.decision, Literal(paper.status)))
     return node
+
+
+def venue_name(venue: str, year: int | None) -> str:
+    """A venue's name without the paper's year: ``NeurIPS 2023`` in 2023 is ``NeurIPS``, whose
+    node every year's papers share (the year is the paper's own ``kg:year``).
+
+    >>> venue_name("NeurIPS 2023", 2023), venue_name("ICML", 2020), venue_name("2020 IEEE ICRA", 2020)
+    ('NeurIPS', 'ICML', 'IEEE ICRA')
+    """
+    words = venue.split()
+    if year is not None and len(words) > 1:
+        if words[-1] == str(year):
+            words = words[:-1]
+        elif words[0] == str(year):
+            words = words[1:]
+    return " ".join(words)
 
 
 def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:

@@ -18,7 +18,7 @@
   // relations in the order the page lists them (paper roles first), with readable names
   const relationNames = new Map(raw.relations.map((item) => [item.relation, item.label || item.relation]));
   const relationRanks = new Map(raw.relations.map((item, i) => [item.relation, i]));
-  const info = new Map(); // node id -> {type, label, aliases, degree, [title, abstract, date, n_authors]}
+  const info = new Map(); // node id -> {type, label, aliases, degree, [title, abstract, date, year, n_authors, authors, venue, links]}
   const edgeInfo = new Map(); // edge id -> {from, to, relation, weight, evidence, start, end}
   const outgoing = new Map(); // node id -> [edge id]
   const incoming = new Map();
@@ -608,6 +608,23 @@
     return fragment;
   }
 
+  function authorsText(node) {
+    if (node.authors && node.authors.length) return node.authors.join(", ");
+    return node.n_authors === null || node.n_authors === undefined ? "unknown" : String(node.n_authors);
+  }
+
+  // A link out to the paper; only http(s) addresses become links (the page is built with the
+  // same rule), anything else stays text.
+  function webLink(url) {
+    if (!/^https?:\/\//i.test(url)) return el("span", null, url + " ");
+    const a = el("a", null, new URL(url).hostname);
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.title = url;
+    return el("span", null, a, " ");
+  }
+
   function egoActions(id) {
     return el(
       "div",
@@ -634,7 +651,9 @@
           "ul",
           "kg-facts",
           el("li", null, "Date: " + (node.date || "unknown")),
-          el("li", null, "Authors: " + (node.n_authors === null || node.n_authors === undefined ? "unknown" : node.n_authors)),
+          el("li", null, "Authors: " + authorsText(node)),
+          node.venue ? el("li", null, "Venue: " + node.venue + (node.year ? " " + node.year : "")) : null,
+          node.links && node.links.length ? el("li", "kg-links", "Links: ", ...node.links.map(webLink)) : null,
         ),
         egoActions(id),
         node.abstract
