@@ -73,6 +73,39 @@ class Explorer:
         self.page.wait_for_selector("#kg-suggestions li")
         return self.page.locator("#kg-suggestions li").evaluate_all("lis => lis.map(li => li.dataset.node)")
 
+    def clickable_point(self, node: str) -> dict | None:
+        """The page point nearest ``node``'s centre where a click selects it, or None.
+
+        Read in one go once a frame of the current view is drawn: vis-network's own position and
+        bounding box of the node, mapped through the view, and its own hit test (which picks the
+        node drawn on top) on a 2-pixel grid over that box, since a neighbour may cover the centre;
+        the point is 3 pixels clear of any other node.
+        """
+        return self.js(
+            """async (id) => {
+                const net = kgExplorer.network;
+                await new Promise((resolve) => { net.once("afterDrawing", resolve); net.redraw(); });
+                const centre = net.canvasToDOM(net.getPosition(id));
+                const b = net.getBoundingBox(id);
+                const from = net.canvasToDOM({ x: b.left, y: b.top });
+                const to = net.canvasToDOM({ x: b.right, y: b.bottom });
+                const margin = [[0, 0], [3, 0], [-3, 0], [0, 3], [0, -3]]; // not on the edge of a neighbour
+                let best = null;
+                for (let x = Math.ceil(from.x); x <= to.x; x += 2) {
+                    for (let y = Math.ceil(from.y); y <= to.y; y += 2) {
+                        const d = Math.hypot(x - centre.x, y - centre.y);
+                        if (best !== null && d >= best.d) continue;
+                        if (margin.every(([dx, dy]) => net.getNodeAt({ x: x + dx, y: y + dy }) === id)) {
+                            best = { x: x, y: y, d: d };
+                        }
+                    }
+                }
+                const box = document.querySelector("#kg-network canvas").getBoundingClientRect();
+                return best && { x: box.left + best.x, y: box.top + best.y };
+            }""",
+            node,
+        )
+
     def wait_for_layout(self) -> None:
         """Wait until the ego network is laid out and physics is off again (a locator, not
         wait_for_function: the page's Content-Security-Policy forbids eval)."""
@@ -227,25 +260,14 @@ def test_explorer_browser_paper_panel_highlights_mentions(explorer, core):
 def test_explorer_browser_ego_network_by_double_click_and_button(explorer, core):
     (d4rl,) = find_nodes(core, "D4RL")
     explorer.js("(id) => kgExplorer.select(id)", d4rl)
-    # zoomed in on it, so that no neighbour overlaps the point clicked
+    # zoomed in on it without animation (which also ends any the selection started), the layout at rest
     explorer.js(
         "(id) => kgExplorer.network.moveTo({ position: kgExplorer.network.getPosition(id), scale: 4 })", d4rl
     )
-    box = explorer.page.locator("#kg-network canvas").bounding_box()
-    centre = explorer.js("(id) => kgExplorer.network.canvasToDOM(kgExplorer.network.getPosition(id))", d4rl)
-    # a point of D4RL's disc that no other node covers (the layout may draw a neighbour over its centre)
-    at = explorer.js(
-        """([id, c]) => {
-            for (let r = 0; r <= 40; r += 4) for (let a = 0; a < 360; a += 30) {
-                const t = (a * Math.PI) / 180, p = { x: c.x + r * Math.cos(t), y: c.y + r * Math.sin(t) };
-                if (kgExplorer.network.getNodeAt(p) === id) return p;
-            }
-            return null;
-        }""",
-        [d4rl, centre],
-    )
+    assert explorer.js("kgExplorer.network.physics.options.enabled") is False
+    at = explorer.clickable_point(d4rl)
     assert at is not None
-    explorer.page.mouse.dblclick(box["x"] + at["x"], box["y"] + at["y"])
+    explorer.page.mouse.dblclick(at["x"], at["y"])
     explorer.wait_for_layout()
     assert explorer.drawn_nodes() == {str(n) for n in ego_graph(core, d4rl, 1)}
     assert explorer.js("kgExplorer.network.physics.options.enabled") is False
