@@ -22,15 +22,25 @@ from kg.types import Paper
 
 
 def run_share(papers: list[Paper]) -> tuple[int, int, int, list[str]]:
-    """Extract one share of the papers: (papers, words, mentions, failures)."""
+    """Extract one share of the papers: (papers, words, mentions, failures); prints progress."""
     failures: list[str] = []
+    done = 0
 
     def failed(paper: Paper, error: Exception) -> None:
-        failures.append(
-            f"{paper.id}\t{paper.title[:100]}\t{type(error).__name__}: {' '.join(str(error).split())[:200]}"
-        )
+        message = " ".join(str(error).split())[:200]
+        failures.append(f"{paper.id}\t{paper.title[:100]}\t{type(error).__name__}: {message}")
+        print(f"failed: {failures[-1]}", flush=True)
 
-    mentions = sum(len(ex.mentions) for ex in extract(papers, on_failure=failed))
+    def tick(_paper: Paper) -> None:
+        nonlocal done
+        done += 1
+        if done % 1000 == 0:
+            print(
+                f"{multiprocessing.current_process().name}: {done:,} papers, {len(failures)} failed",
+                flush=True,
+            )
+
+    mentions = sum(len(ex.mentions) for ex in extract(papers, on_paper=tick, on_failure=failed))
     words = sum(len(p.text.split()) for p in papers)
     return len(papers), words, mentions, failures
 
