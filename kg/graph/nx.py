@@ -138,7 +138,7 @@ def core_view(G: nx.MultiDiGraph, min_papers: int = 2) -> nx.MultiDiGraph:
     >>> sorted(core_view(G).nodes)
     ['p']
     """
-    keep = set()
+    keep = []  # in G's order, so the view (and the explorer's layout) does not depend on hashing
     for node, data in G.nodes(data=True):
         relations = [d["relation"] for _, _, d in G.in_edges(node, data=True)]
         if (
@@ -146,11 +146,11 @@ def core_view(G: nx.MultiDiGraph, min_papers: int = 2) -> nx.MultiDiGraph:
             or any(r != "mentions" for r in relations)
             or len(relations) >= min_papers
         ):
-            keep.add(node)
+            keep.append(node)
     view = nx.MultiDiGraph()
     view.add_nodes_from((n, G.nodes[n]) for n in keep)
     for s, o, key, data in G.edges(keys=True, data=True):
-        if s not in keep or o not in keep:
+        if s not in view or o not in view:
             continue
         if key == "mentions" and any(k != "mentions" for k in G[s][o]):
             continue

@@ -298,16 +298,19 @@ def test_explorer_browser_focus_file_from_cli(browser, sample_outputs, core, tmp
 
 @pytest.fixture(scope="module")
 def hostile_page(sample_paper, tmp_path_factory) -> Path:
-    """Two real sample papers built through the whole pipeline, retitled with HTML and a
-    closing script tag."""
+    """Two real sample papers built through the whole pipeline, then retitled with HTML and a
+    closing script tag: the readers clean markup out of titles, but the explorer must be safe
+    with whatever a graph holds (one loaded from someone else's N-Quads, say)."""
     tmp = tmp_path_factory.mktemp("hostile")
     rows = [
-        {"title": IMG_TITLE, "abstract": sample_paper(FAMO2O_TITLE).abstract},
-        {"title": SCRIPT_TITLE, "abstract": sample_paper(SAFE_RL_TITLE).abstract},
+        {"id": "img", "title": "Image Paper", "abstract": sample_paper(FAMO2O_TITLE).abstract},
+        {"id": "script", "title": "Script Paper", "abstract": sample_paper(SAFE_RL_TITLE).abstract},
     ]
     source = tmp / "hostile.jsonl"
     source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     G = KnowledgeGraph.build([source]).to_networkx()
+    for node, title in (("img", IMG_TITLE), ("script", SCRIPT_TITLE)):
+        G.nodes[f"https://w3id.org/kg/id/paper/{node}"].update(title=title, label=title)
     return write_explorer(G, tmp / "explorer.html", title=SCRIPT_TITLE)
 
 
