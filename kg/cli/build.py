@@ -26,7 +26,10 @@ class Inference(StrEnum):
 def build(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files or folders of papers (.txt page dumps, .jsonl, .json, .csv)."),
+        typer.Argument(
+            help="Files or folders of papers: JSON lines (arXiv, OpenAlex, Semantic Scholar, OpenReview "
+            "exports too), CSV/TSV, BibTeX, arXiv Atom, page dumps; gzip, bz2, xz. See docs/input-formats.md."
+        ),
     ],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where to write the outputs.")] = DEFAULT_OUT,
     store: Annotated[
@@ -43,8 +46,7 @@ def build(
 ) -> None:
     """Read papers, extract entities and roles, build the graph and write every output.
 
-    What could not be used (unreadable rows, papers whose extraction failed, dropped fields) is
-    listed in OUT/problems.txt and summarised on stderr; the others are built all the same.
+    What could not be used is listed in OUT/problems.txt; the rest is built all the same.
     """
     from kg.api import KnowledgeGraph
 

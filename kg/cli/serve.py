@@ -37,7 +37,7 @@ def serve(
         bool,
         typer.Option(
             "--in-memory/--on-disk",
-            help="Each worker queries an in-memory copy of the store (~10x faster), or the store files.",
+            help="Each worker queries an in-memory copy of the store (faster on joins), or the store files.",
         ),
     ] = True,
 ) -> None:

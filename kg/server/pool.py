@@ -122,8 +122,8 @@ class QueryPool:
     ``timeout`` (seconds) bounds each query's run; ``max_rows`` bounds its result (rows or
     triples; 0 = no limit); ``memory_mb`` bounds each worker's address space (0 = no limit).
     With ``in_memory`` each worker queries a private in-memory copy of the store (made when it
-    starts: about 3 s and 100 MB per 150k quads) instead of the RocksDB files, which answers the
-    example queries about ten times faster.
+    starts: about 3 s and 100 MB per 150k quads) instead of the RocksDB files, which answers
+    join-heavy queries several times faster (docs/performance.md has the figures).
     If the store directory is replaced (``kg build`` swaps in a new one), workers reopen it
     before their next query.
     """
