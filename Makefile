@@ -69,7 +69,7 @@ lint: install-dev
 # Regenerate constraints.txt (every transitive pin) from pyproject.toml's ranges; existing pins are
 # kept unless a range excludes them (add --upgrade to move them all).
 constraints: install-dev
-	$(BIN)/pip-compile --quiet --strip-extras --extra dev --extra train --no-emit-index-url \
+	$(BIN)/pip-compile --quiet --strip-extras --extra dev --extra train --extra dask --no-emit-index-url \
 	  --no-emit-find-links --output-file constraints.txt pyproject.toml
 
 format: install-dev

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from kg.api import KnowledgeGraph
 from kg.extract.pipeline import default_pipeline, extract
-from kg.graph.rdf import build_dataset
+from kg.graph.rdf import build_store
 from kg.link.merge import link
 from kg.sources import read_corpus
 
@@ -40,9 +40,9 @@ def main(paths: list[str]) -> None:
     t3 = clock()
     linked = link(extractions)
     store = ox.Store()
-    dataset = build_dataset(corpus.papers, linked, store)
+    build_store(corpus.papers, linked, store)
     t4 = clock()
-    kg = KnowledgeGraph(store, dataset)
+    kg = KnowledgeGraph(store)
     with tempfile.TemporaryDirectory() as out:
         written = kg.save(out)
         t5 = clock()

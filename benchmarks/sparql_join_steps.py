@@ -65,7 +65,7 @@ def main() -> None:
     rdf = to_rdflib(memory, "graph")
     queries = step_queries()
     with tempfile.TemporaryDirectory(prefix="kg-join-steps-") as work:
-        store = write_store(memory, Path(work) / "store").path
+        store = write_store(memory, Path(work) / "store")
         files = []
         for n, query in enumerate(queries, 1):
             files.append(Path(work) / f"step{n}.rq")

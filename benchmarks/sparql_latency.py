@@ -202,7 +202,7 @@ def run_size(label: str, quads, queries: list[Path], args, work: Path) -> None:
     source = memory_store(quads)
     n_quads = len(source)
     started = time.perf_counter()
-    report = write_store(source, work / f"store-{label}")
+    stored = write_store(source, work / f"store-{label}")
     write_seconds = time.perf_counter() - started
     size_mb = sum(f.stat().st_size for f in (work / f"store-{label}").rglob("*") if f.is_file()) / 1e6
     rdf = None
@@ -224,7 +224,7 @@ def run_size(label: str, quads, queries: list[Path], args, work: Path) -> None:
         "| disk speed-up | memory speed-up | memory speed-up, CPU |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|", flush=True)
-    on_disk = time_disk(report.path, queries, args.repeat)
+    on_disk = time_disk(stored, queries, args.repeat)
     ratios: dict[str, list[float]] = {"disk": [], "memory": []}
     under_100_ms = {"disk": 0, "memory": 0}
     capped = False

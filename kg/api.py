@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,18 +20,22 @@ import pandas as pd
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal
 
+from kg.about import __version__
+from kg.atomic import write_text
 from kg.errors import GraphNotFoundError, InputError
-from kg.formats import RDF_FORMATS, rdf_format_of
+from kg.export.folder import OutputFolder
+from kg.formats import RDF_FORMATS, RDF_OUTPUTS, STATS_FILE, output_formats, rdf_format_of
 from kg.graph.nx import authors_in_order, core_view, to_networkx
 from kg.graph.rdf import new_dataset
 from kg.graph.shacl import ValidationReport, validate_store
 from kg.store import QueryResult, run_query
-from kg.store.disk import STORE_DIRNAME, StoreReport, find_store, open_store, write_store
-from kg.types import ENTITY_TYPES
+from kg.store.disk import STORE_DIRNAME, compact, find_store, open_store, write_store
+from kg.types import ENTITY_TYPES, Assertion, Paper
 from kg.vocab import ENTITY_CLASSES, KG, XSD, bind_prefixes
 
 if TYPE_CHECKING:
     from kg.graph.reasoning import InferenceReport
+    from kg.sources import Corpus
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,21 @@ class BuildReport:
     failures: tuple[str, ...] = ()
     #: Optional fields dropped from papers that were kept (a date that is no date, a bad URL).
     warnings: tuple[str, ...] = ()
+    #: Papers extracted by this build; the others' extractions came from the cache.
+    extracted: int = 0
+    #: Seconds each step took: reading, extracting, linking, building.
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def build_digest(corpus: Corpus, *options: object) -> str:
+    """A digest of everything a build's outputs depend on: the papers with all their metadata,
+    what could not be read, the extractor and kg's version, and the build's ``options``."""
+    from kg.extract.fingerprint import extractor_fingerprint
+
+    digest = hashlib.sha256(f"{__version__}\0{extractor_fingerprint()}\0{options!r}".encode())
+    for item in (*corpus.papers, *corpus.problems, *corpus.warnings):
+        digest.update(repr(item).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 #: The columns of :meth:`KnowledgeGraph.papers`, in order.
@@ -85,74 +107,116 @@ class KnowledgeGraph:
         store: ox.Store,
         dataset: Dataset | None = None,
         report: BuildReport | None = None,
+        path: str | os.PathLike[str] | None = None,
     ) -> None:
         self.store = store
         self.report = report
-        self.store_report: StoreReport | None = None  # what the last save() changed in the store
         self._dataset = dataset
         self._nx: nx.MultiDiGraph | None = None
+        self._stats: dict[str, object] | None = None
+        #: The folder of the on-disk store, or None for a graph in memory.
+        self.path = path
 
     # -- making one ------------------------------------------------------------------------
 
     @classmethod
     def build(
         cls,
-        paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+        paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] | Corpus,
         *,
+        store: str | os.PathLike[str] | None = None,
+        cache: str | os.PathLike[str] | None = None,
+        jobs: int | None = None,
+        executor: str = "local",
+        scheduler: str | None = None,
         on_paper: Callable[[int, int], None] | None = None,
         on_stage: Callable[[str], None] | None = None,
     ) -> KnowledgeGraph:
-        """Read papers from ``paths``, extract, link and build the graph.
+        """Read papers from ``paths`` (or take a :class:`~kg.sources.Corpus` already read),
+        extract, link and build the graph.
+
+        The graph goes into a new on-disk store at ``store`` (default: in memory). Extractions
+        are kept in the SQLite file ``cache`` (default: none kept), so that building again, or
+        with more papers, extracts only what the cache lacks. ``jobs`` processes extract in
+        parallel (default: one per core), or a Dask cluster does (``executor="dask"``,
+        ``scheduler`` its address); the graph is the same either way.
 
         ``on_stage(name)`` is called as each step starts (``reading``, ``extracting``, ``linking``,
-        ``building``) and ``on_paper(done, total)`` after each paper, for progress displays.
+        ``building``) and ``on_paper(done, total)`` as papers are extracted, for progress displays.
         Unreadable files and rows are listed in ``report.problems``, papers whose extraction
         raised in ``report.failures``: neither stops the build.
         """
-        from kg.extract.pipeline import extract
-        from kg.graph.rdf import build_dataset
-        from kg.link.merge import link
-        from kg.sources import read_corpus
+        from kg.cache import ExtractionCache
+        from kg.execute import extract_missing
+        from kg.extract.fingerprint import extractor_fingerprint
+        from kg.graph.rdf import write_graph
+        from kg.link.merge import index_corpus, paper_assertions
+        from kg.sources import Corpus, read_corpus
 
-        stage = on_stage or (lambda _name: None)
+        stages: dict[str, float] = {}
+        clock = [time.perf_counter(), ""]
+
+        def stage(name: str) -> None:
+            now = time.perf_counter()
+            if clock[1]:
+                stages[clock[1]] = round(now - clock[0], 2)
+            clock[:] = [now, name]
+            if on_stage is not None and name:
+                on_stage(name)
+
         started = time.perf_counter()
         stage("reading")
-        corpus = read_corpus(paths)
-        total = len(corpus.papers)
-        done = 0
-        failures: list[str] = []
-
-        def tick(_paper) -> None:
-            nonlocal done
-            done += 1
-            if on_paper is not None:
-                on_paper(done, total)
-
-        def failed(paper, error: Exception) -> None:
-            message = " ".join(f"{type(error).__name__}: {error}".split())[:300]
-            failures.append(f'{paper.id} "{paper.title[:80]}": {message}')
-            log.warning("extraction failed: %s", failures[-1])
-
+        corpus = paths if isinstance(paths, Corpus) else read_corpus(paths)
+        extractions = ExtractionCache(":memory:" if cache is None else cache, extractor_fingerprint())
         stage("extracting")
-        extractions = list(extract(corpus.papers, on_paper=tick, on_failure=failed))
+        todo = len(extractions.missing(corpus.papers))
+        done = 0
+
+        def batch_done(n: int) -> None:
+            nonlocal done
+            done += n
+            if on_paper is not None:
+                on_paper(done, todo)
+
+        extracted, lost = extract_missing(
+            extractions, corpus.papers, jobs=jobs, executor=executor, scheduler=scheduler, on_batch=batch_done
+        )
+        errors = {**extractions.errors(), **{r.key: r.error for r in lost}}
+        papers, failures = [], []
+        for paper in corpus.papers:
+            if (error := errors.get(extractions.key(paper))) is None:
+                papers.append(paper)
+            else:
+                failures.append(f'{paper.id} "{paper.title[:80]}": {error}')
+                log.warning("extraction failed: %s", failures[-1])
         stage("linking")
-        linked = link(extractions)
+        index = index_corpus(lambda: extractions.extractions(papers))
         stage("building")
-        built = {ex.paper.id for ex in extractions}
-        papers = [paper for paper in corpus.papers if paper.id in built]
-        store = ox.Store()
-        dataset = build_dataset(papers, linked, store)
+        graph = ox.Store(str(store)) if store is not None else ox.Store()
+        mentions = 0
+
+        def linked() -> Iterator[tuple[Paper, list[Assertion]]]:
+            nonlocal mentions
+            for ex in extractions.extractions(papers):
+                mentions += len(ex.mentions)
+                yield ex.paper, paper_assertions(ex, index)
+
+        write_graph(graph, index.entities.values(), linked())
+        extractions.close()
+        stage("")
         report = BuildReport(
             papers=len(papers),
             records_read=corpus.n_read,
             empty_abstracts=sum(1 for p in papers if not p.abstract),
             problems=corpus.problems,
-            mentions=sum(len(ex.mentions) for ex in extractions),
+            mentions=mentions,
             seconds=time.perf_counter() - started,
             failures=tuple(failures),
             warnings=corpus.warnings,
+            extracted=extracted,
+            stages=stages,
         )
-        return cls(store, dataset, report)
+        return cls(graph, report=report, path=store)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> KnowledgeGraph:
@@ -163,8 +227,12 @@ class KnowledgeGraph:
         its ``kg.nq``. A file is parsed by Oxigraph into a new in-memory (writable) store.
         """
         path = Path(path)
-        if path.is_dir() and find_store(path) is not None:
-            return cls(open_store(path))
+        if path.is_dir() and (found := find_store(path)) is not None:
+            found = found.resolve()  # one generation: the store and its stats.json together
+            graph = cls(open_store(found), path=found)
+            with contextlib.suppress(OSError, ValueError):
+                graph._stats = json.loads((found.parent / STATS_FILE).read_text(encoding="utf-8"))
+            return graph
         if path.is_dir() or not path.suffix:
             looked = f"{path / STORE_DIRNAME}/ and {path / 'kg.nq'}"
             path = path / "kg.nq"
@@ -188,7 +256,7 @@ class KnowledgeGraph:
         """Add the RDFS or OWL-RL entailments as the named graph ``kgid:graph/inferred``."""
         from kg.graph.reasoning import infer
 
-        self._nx = None
+        self._nx = self._stats = None
         return infer(self.store, regime)
 
     def validate(self) -> ValidationReport:
@@ -196,33 +264,53 @@ class KnowledgeGraph:
         return validate_store(self.store)
 
     def save(
-        self, out_dir: str | os.PathLike[str] = "outputs", *, store: str | os.PathLike[str] | None = None
+        self, out_dir: str | os.PathLike[str] = "outputs", *, formats: Iterable[str] | None = None
     ) -> dict[str, Path]:
-        """Write RDF (ttl, nt, jsonld, nq, trig), GraphML, nodes/edges CSV, the HTML explorer and the store.
+        """Write the graph into the output folder ``out_dir`` as one new generation (see
+        :mod:`kg.export.folder`): the store, ``stats.json`` and the RDF files, GraphML, CSV tables
+        and explorer, or of those only the ``formats`` named (:data:`kg.formats.OUTPUT_FORMATS`)."""
+        with OutputFolder(out_dir) as folder:
+            generation = folder.new_generation()
+            written = self.export(generation, formats)
+            folder.commit(generation)
+        return {name: Path(out_dir) / name for name in written}
 
-        The store goes to ``store`` (default ``OUT_DIR/store``); see :meth:`save_store`.
-        """
+    def export(self, folder: str | os.PathLike[str], formats: Iterable[str] | None = None) -> dict[str, Path]:
+        """Write the outputs into ``folder`` (a new generation: the store must not exist there
+        yet unless it is this graph's own); see :meth:`save`."""
         from kg.export import write_explorer, write_graphml, write_rdf, write_tables
 
-        out = Path(out_dir)
+        out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
-        G = self.to_networkx()
-        written = {"store": self.save_store(out / STORE_DIRNAME if store is None else store).path}
-        written.update(write_rdf(self.store, out))
-        written["kg.graphml"] = write_graphml(G, out / "kg.graphml")
-        written.update(write_tables(G, out))
-        written["explorer.html"] = write_explorer(core_view(G), out / "explorer.html")
+        chosen = output_formats(formats, self.stats()["papers"])
+        written = {"store": self._write_store(out / STORE_DIRNAME)}
+        rdf = [fmt for fmt in chosen if fmt in RDF_OUTPUTS]
+        written.update(write_rdf(self.store, out, [RDF_OUTPUTS[fmt] for fmt in rdf]))
+        if {"graphml", "csv", "html"} & chosen:
+            G = self.to_networkx()
+            if "graphml" in chosen:
+                written["kg.graphml"] = write_graphml(G, out / "kg.graphml")
+            if "csv" in chosen:
+                written.update(write_tables(G, out))
+            if "html" in chosen:
+                written["explorer.html"] = write_explorer(core_view(G), out / "explorer.html")
+        written[STATS_FILE] = write_text(out / STATS_FILE, json.dumps(self.stats(), indent=2) + "\n")
         return written
 
-    def save_store(self, path: str | os.PathLike[str] = "outputs/store") -> StoreReport:
-        """Sync the on-disk Oxigraph store at ``path`` with this graph, atomically.
+    def _write_store(self, path: Path) -> Path:
+        """The store at ``path``: this graph's own if it lives there, else a copy made in bulk."""
+        if self.path is not None and Path(self.path).resolve() == path.resolve():
+            compact(self.store)
+            return path
+        return write_store(self.store, path)
 
-        Named graphs are added, replaced or removed so that the store holds exactly this graph;
-        unchanged graphs are not rewritten, so saving the same graph twice changes nothing (see
-        :mod:`kg.store.disk`). Returns (and keeps in ``store_report``) what changed.
-        """
-        self.store_report = write_store(self.store, path)
-        return self.store_report
+    def close(self) -> None:
+        """Flush and close the store (an on-disk store can then be opened by other processes);
+        :meth:`stats` still answers, nothing else does."""
+        self.stats()
+        self.store.flush()
+        del self.store
+        self._dataset = self._nx = None
 
     # -- views -----------------------------------------------------------------------------
 
@@ -359,24 +447,16 @@ class KnowledgeGraph:
         )
 
     def stats(self) -> dict[str, object]:
-        """Counts: papers, entities per type, assertions, triples, named graphs."""
-        G = self.to_networkx()
-        types = Counter(data["type"] for _, data in G.nodes(data=True))
-        return {
-            "papers": types.pop("Paper", 0),
-            "entities": dict(sorted(types.items())),
-            "edges": Counter(d["relation"] for _, _, d in G.edges(data=True)),
-            "triples": self._count_triples(),
-            "quads": len(self.store),
-            "graphs": sum(1 for _ in self.store.named_graphs()),
-        }
+        """Counts: papers, entities per type, edges per relation, triples, quads, named graphs.
 
-    def _count_triples(self) -> int:
-        """Distinct triples over all graphs, counted by Oxigraph (no term is decoded: fast on disk)."""
-        query = """SELECT (COUNT(*) AS ?n) WHERE {
-          SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }
-        }"""
-        return int(next(iter(self.store.query(query)))["n"].value)
+        Read from the ``stats.json`` the build wrote beside a loaded store (instant at any size),
+        else counted by the store.
+        """
+        if self._stats is None:
+            from kg.graph.stats import graph_counts
+
+            self._stats = graph_counts(self.store)
+        return {**self._stats, "edges": Counter(self._stats["edges"])}
 
     def union(self) -> Graph:
         """All triples of all named graphs in one plain, in-memory rdflib Graph.

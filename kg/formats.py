@@ -14,9 +14,12 @@ Extensions and media types come from pyoxigraph's own :class:`~pyoxigraph.RdfFor
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from kg.errors import InputError
 
 #: ``--format`` name -> RDF serialisation.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -52,3 +55,28 @@ def rdf_format_of(path: str | os.PathLike[str]) -> ox.RdfFormat | None:
     """The RDF format a file's extension names (``.nq``, ``.ttl``, ...), or None."""
     suffix = Path(path).suffix.lstrip(".").lower()
     return ox.RdfFormat.from_extension(suffix) if suffix else None
+
+
+# -- what a build writes (``kg build --formats``) ---------------------------------------------
+
+#: Output name -> the RDF format key (:data:`kg.formats.RDF_FORMATS`) of the RDF outputs.
+RDF_OUTPUTS = {"nq": "nquads", "trig": "trig", "ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld"}
+#: The outputs a build may write besides the store, ``stats.json`` and ``problems.txt`` (always written).
+OUTPUT_FORMATS = (*RDF_OUTPUTS, "graphml", "csv", "html")
+#: Above this many papers a build writes only :data:`LARGE_DEFAULT` unless told otherwise: the
+#: union formats (Turtle, N-Triples, JSON-LD) are sorted in memory, and GraphML, CSV and the
+#: explorer are written from the whole NetworkX view; the store and N-Quads hold everything.
+LARGE_GRAPH = 20_000
+LARGE_DEFAULT = frozenset({"nq"})
+#: The whole-graph counts, written by every build, read by ``kg stats``.
+STATS_FILE = "stats.json"
+
+
+def output_formats(chosen: Iterable[str] | None, papers: int) -> frozenset[str]:
+    """The outputs to write: ``chosen`` (checked), else every one up to :data:`LARGE_GRAPH` papers."""
+    if chosen is None:
+        return frozenset(OUTPUT_FORMATS) if papers <= LARGE_GRAPH else LARGE_DEFAULT
+    chosen = frozenset(chosen)
+    if unknown := sorted(chosen - set(OUTPUT_FORMATS)):
+        raise InputError(f"unknown output format {', '.join(unknown)}: use {', '.join(OUTPUT_FORMATS)}")
+    return chosen

@@ -57,3 +57,35 @@ def kg(*args: str | Path, cwd: Path = ROOT, timeout: float = 180) -> Run:
         timeout=timeout,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+_DIGEST_MOD = 1 << 128
+
+
+def graph_digests(store) -> dict:
+    """For each graph of an Oxigraph ``store``: (number of quads, order-independent digest).
+
+    Graphs holding blank nodes are canonicalised first (RDF Dataset Canonicalization), so two
+    copies that differ only in blank node labels get the same digest.
+    """
+    import hashlib
+
+    import pyoxigraph as ox
+
+    def quad_hash(quad) -> int:
+        return int.from_bytes(hashlib.blake2b(str(quad).encode(), digest_size=16).digest(), "big")
+
+    sums: dict = {}
+    counts: dict = {}
+    with_blank_nodes: set = set()
+    for quad in store:
+        graph = quad.graph_name
+        sums[graph] = (sums.get(graph, 0) + quad_hash(quad)) % _DIGEST_MOD
+        counts[graph] = counts.get(graph, 0) + 1
+        if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+            with_blank_nodes.add(graph)
+    for graph in with_blank_nodes:
+        dataset = ox.Dataset(store.quads_for_pattern(None, None, None, graph))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        sums[graph] = sum(quad_hash(q) for q in dataset) % _DIGEST_MOD
+    return {graph: (counts[graph], sums[graph]) for graph in sums}

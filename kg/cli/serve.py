@@ -34,12 +34,14 @@ def serve(
         Path, typer.Option("--queries", help="Example queries shown on the page at /.")
     ] = EXAMPLE_QUERIES,
     in_memory: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--in-memory/--on-disk",
-            help="Each worker queries an in-memory copy of the store (faster on joins), or the store files.",
+            help="Each worker queries an in-memory copy of the store (faster on joins), or the store files "
+            "(default: in memory for stores up to 150 MB on disk).",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
 ) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
     import logging

@@ -18,9 +18,6 @@ from kg.atomic import atomic_path
 from kg.formats import DATASET_FORMATS, PREFIXED_FORMATS, RDF_FORMATS, file_name
 from kg.vocab import PREFIX_IRIS
 
-#: The RDF files ``kg build`` writes.
-BUILD_FORMATS = ("turtle", "ntriples", "jsonld", "nquads", "trig")
-
 
 def union_triples(store: ox.Store) -> list[ox.Triple]:
     """Every distinct triple of every graph, in a stable order."""
@@ -55,11 +52,14 @@ def _write(store: ox.Store, output, rdf_format: ox.RdfFormat, triples: Sequence[
         )
 
 
-def write_rdf(store: ox.Store, out_dir: Path) -> dict[str, Path]:
-    """Write the graph in every format of :data:`BUILD_FORMATS` into ``out_dir``, each atomically."""
-    triples = union_triples(store)
+def write_rdf(store: ox.Store, out_dir: Path, formats: Sequence[str]) -> dict[str, Path]:
+    """Write the graph in each of ``formats`` (keys of :data:`kg.formats.RDF_FORMATS`) into
+    ``out_dir``, each atomically; the union of the graphs is made once, if a format needs it."""
+    triples = None
     written = {}
-    for fmt in BUILD_FORMATS:
+    for fmt in formats:
+        if triples is None and RDF_FORMATS[fmt] not in DATASET_FORMATS:
+            triples = union_triples(store)
         name = file_name(RDF_FORMATS[fmt])
         export_rdf(store, out_dir / name, fmt, triples=triples)
         written[name] = out_dir / name

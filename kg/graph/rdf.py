@@ -1,21 +1,23 @@
-"""Build the RDF dataset: one named graph per paper, one for entities, one for the ontology,
-one for whole-graph statistics (:mod:`kg.graph.stats`).
+"""The RDF dataset as Oxigraph quads: one named graph per paper, one for entities, one for the
+ontology, one for whole-graph statistics (:mod:`kg.graph.stats`).
 
-A paper's graph holds its metadata, its role triples (``paper kg:proposes entity``), the relation
-triples it states between entities (``entity kg:usedFor entity``, ``entity skos:broader entity``)
-and one ``kg:Assertion`` statement node per triple with the evidence: sentence, offsets,
-confidence, extractor. The union of all graphs is the knowledge graph; the dataset is the source of truth
-from which the NetworkX and DataFrame views are made.
+A paper's graph holds its metadata, its role triples (``paper kg:proposes entity``) and one
+``kg:Assertion`` statement node per triple with the evidence: sentence, offsets, confidence,
+extractor. Entity–entity edges (``entity kg:usedFor entity``, ``skos:broader``) and what papers
+share (people, venues, extractors) are in the entities graph. The union of all graphs is the
+knowledge graph. Quads go into the store in bulk, a chunk of papers at a time, so a graph of
+any size is written without holding it in memory twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import BNode, Dataset, Literal
-from rdflib.collection import Collection
+from rdflib import Dataset
 from rdflib.term import URIRef
 
 from kg.graph.iri import (
@@ -55,6 +57,20 @@ from kg.vocab import (
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
 
+@lru_cache(maxsize=4096)
+def node(iri: str) -> ox.NamedNode:
+    """The Oxigraph term of an IRI (vocabulary terms repeat: each is made once)."""
+    return ox.NamedNode(str(iri))
+
+
+def _literal(value: object, datatype: URIRef | None = None) -> ox.Literal:
+    return ox.Literal(str(value)) if datatype is None else ox.Literal(str(value), datatype=node(datatype))
+
+
+def _integer(value: int) -> ox.Literal:
+    return _literal(value, XSD.integer)
+
+
 def new_dataset(store: ox.Store | None = None) -> Dataset:
     """An rdflib Dataset kept in an Oxigraph store (a new in-memory one unless given).
 
@@ -66,73 +82,92 @@ def new_dataset(store: ox.Store | None = None) -> Dataset:
     return bind_prefixes(Dataset(store=backend, default_union=True))
 
 
-def add_ontology(ds: Dataset) -> None:
-    """Copy the shipped ontology into its own named graph, so queries can use its axioms."""
-    graph = ds.graph(ONTOLOGY_GRAPH)
-    for triple in ontology_graph():
-        graph.add(triple)
+def ontology_quads() -> list[ox.Quad]:
+    """The shipped ontology in its own named graph, so queries can use its axioms."""
+    graph = node(ONTOLOGY_GRAPH)
+    blank: dict[str, ox.BlankNode] = {}
+
+    def term(t) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(t, URIRef):
+            return node(t)
+        if t.__class__.__name__ == "BNode":
+            return blank.setdefault(str(t), ox.BlankNode())
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        return _literal(t, t.datatype) if t.datatype else ox.Literal(str(t))
+
+    return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in ontology_graph()]
 
 
-def add_entity(ds: Dataset, entity: Entity) -> URIRef:
-    """Type, labels, key and support of one entity, in the entities graph."""
-    graph = ds.graph(ENTITIES_GRAPH)
-    node = entity_iri(entity.key)
-    graph.add((node, RDF.type, ENTITY_CLASSES[entity.type]))
-    graph.add((node, SKOS.prefLabel, Literal(entity.label)))
-    for alias in entity.aliases:
-        graph.add((node, SKOS.altLabel, Literal(alias)))
-    graph.add((node, KG.entityKey, Literal(entity.key)))
-    for key in entity.broader:
-        graph.add((node, SKOS.broader, entity_iri(key)))
-    graph.add((node, KG.support, Literal(len(entity.papers), datatype=XSD.integer)))
-    return node
+def entity_quads(entity: Entity) -> list[ox.Quad]:
+    """Type, labels, key, broader entities and support of one entity, in the entities graph."""
+    graph = node(ENTITIES_GRAPH)
+    subject = node(entity_iri(entity.key))
+    quads = [
+        ox.Quad(subject, node(RDF.type), node(ENTITY_CLASSES[entity.type]), graph),
+        ox.Quad(subject, node(SKOS.prefLabel), ox.Literal(entity.label), graph),
+    ]
+    quads += [ox.Quad(subject, node(SKOS.altLabel), ox.Literal(alias), graph) for alias in entity.aliases]
+    quads.append(ox.Quad(subject, node(KG.entityKey), ox.Literal(entity.key), graph))
+    quads += [ox.Quad(subject, node(SKOS.broader), node(entity_iri(key)), graph) for key in entity.broader]
+    quads.append(ox.Quad(subject, node(KG.support), _integer(len(entity.papers)), graph))
+    return quads
 
 
-def add_paper(ds: Dataset, paper: Paper) -> URIRef:
+def paper_quads(paper: Paper) -> list[ox.Quad]:
     """A paper's metadata, in the paper's own named graph; the people and venues it names are
-    described once, in the entities graph."""
-    graph = ds.graph(paper_graph_iri(paper.id))
-    shared = ds.graph(ENTITIES_GRAPH)
-    node = paper_iri(paper.id)
-    graph.add((node, RDF.type, KG.Paper))
-    graph.add((node, DCTERMS.identifier, Literal(paper.id)))
-    graph.add((node, DCTERMS.title, Literal(paper.title)))
+    described in the entities graph."""
+    graph = node(paper_graph_iri(paper.id))
+    shared = node(ENTITIES_GRAPH)
+    subject = node(paper_iri(paper.id))
+    quads = []
+
+    def add(predicate: URIRef, obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        quads.append(ox.Quad(subject, node(predicate), obj, graph))
+
+    add(RDF.type, node(KG.Paper))
+    add(DCTERMS.identifier, ox.Literal(paper.id))
+    add(DCTERMS.title, ox.Literal(paper.title))
     if paper.abstract:
-        graph.add((node, DCTERMS.abstract, Literal(paper.abstract)))
+        add(DCTERMS.abstract, ox.Literal(paper.abstract))
     if paper.date and (datatype := _DATE_TYPES.get(len(paper.date))):
-        graph.add((node, DCTERMS.date, Literal(paper.date, datatype=datatype)))
-        graph.add((node, KG.year, Literal(paper.year, datatype=XSD.integer)))
+        add(DCTERMS.date, _literal(paper.date, datatype))
+        add(KG.year, _integer(paper.year))
     if paper.n_authors is not None:
-        graph.add((node, KG.authorCount, Literal(paper.n_authors, datatype=XSD.integer)))
+        add(KG.authorCount, _integer(paper.n_authors))
     if paper.upvotes is not None:
-        graph.add((node, KG.upvotes, Literal(paper.upvotes, datatype=XSD.integer)))
+        add(KG.upvotes, _integer(paper.upvotes))
     for source in paper.sources:
-        graph.add((node, KG.sourceFile, Literal(source)))
+        add(KG.sourceFile, ox.Literal(source))
     if paper.url:
-        graph.add((node, SCHEMA.url, URIRef(paper.url)))
-    people = [person_iri(name) for name in paper.authors]
+        add(SCHEMA.url, ox.NamedNode(paper.url))
+    people = [node(person_iri(name)) for name in paper.authors]
     for person, name in zip(people, paper.authors, strict=True):
-        graph.add((node, SCHEMA.author, person))
-        shared.add((person, RDF.type, SCHEMA.Person))
-        shared.add((person, SCHEMA.name, Literal(name)))
+        add(SCHEMA.author, person)
+        quads.append(ox.Quad(person, node(RDF.type), node(SCHEMA.Person), shared))
+        quads.append(ox.Quad(person, node(SCHEMA.name), ox.Literal(name), shared))
     if people:  # the order of the names, as an RDF list
-        Collection(graph, authors := BNode(), people)
-        graph.add((node, BIBO.authorList, authors))
+        cells = [ox.BlankNode() for _ in people]
+        add(BIBO.authorList, cells[0])
+        for cell, person, rest in zip(cells, people, [*cells[1:], node(RDF.nil)], strict=True):
+            quads.append(ox.Quad(cell, node(RDF.first), person, graph))
+            quads.append(ox.Quad(cell, node(RDF.rest), rest, graph))
     if paper.venue:
-        venue = venue_iri(venue_name(paper.venue, paper.year))
-        graph.add((node, KG.venue, venue))
-        shared.add((venue, RDF.type, KG.Venue))
-        shared.add((venue, SCHEMA.name, Literal(venue_name(paper.venue, paper.year))))
+        name = venue_name(paper.venue, paper.year)
+        venue = node(venue_iri(name))
+        add(KG.venue, venue)
+        quads.append(ox.Quad(venue, node(RDF.type), node(KG.Venue), shared))
+        quads.append(ox.Quad(venue, node(SCHEMA.name), ox.Literal(name), shared))
     if paper.doi:
-        graph.add((node, BIBO.doi, Literal(paper.doi)))
-        graph.add((node, SCHEMA.sameAs, doi_iri(paper.doi)))
+        add(BIBO.doi, ox.Literal(paper.doi))
+        add(SCHEMA.sameAs, node(doi_iri(paper.doi)))
     if paper.arxiv_id:
-        graph.add((node, SCHEMA.sameAs, arxiv_iri(paper.arxiv_id)))
+        add(SCHEMA.sameAs, node(arxiv_iri(paper.arxiv_id)))
     for keyword in paper.keywords:
-        graph.add((node, SCHEMA.keywords, Literal(keyword)))
+        add(SCHEMA.keywords, ox.Literal(keyword))
     if paper.status:
-        graph.add((node, KG.decision, Literal(paper.status)))
-    return node
+        add(KG.decision, ox.Literal(paper.status))
+    return quads
 
 
 def venue_name(venue: str, year: int | None) -> str:
@@ -151,7 +186,7 @@ def venue_name(venue: str, year: int | None) -> str:
     return " ".join(words)
 
 
-def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
+def assertion_quads(assertion: Assertion) -> list[ox.Quad]:
     """``paper role entity`` or ``entity relation entity``, plus its statement node carrying the
     best evidence, in the graph of the paper that states it.
 
@@ -159,50 +194,66 @@ def add_assertion(ds: Dataset, assertion: Assertion) -> URIRef:
     entities graph, because Oxigraph's union default graph would count it once per paper graph.
     """
     best = assertion.provenance[0]
-    paper = paper_iri(best.paper_id)
-    graph = ds.graph(paper_graph_iri(best.paper_id))
+    graph = node(paper_graph_iri(best.paper_id))
+    shared = node(ENTITIES_GRAPH)
     if assertion.predicate in ROLE_PROPERTIES:
-        subject = paper_iri(assertion.subject)
-        predicate = ROLE_PROPERTIES[assertion.predicate]
-        node = assertion_iri(assertion.subject, assertion.predicate, assertion.object)
+        subject = node(paper_iri(assertion.subject))
+        predicate = node(ROLE_PROPERTIES[assertion.predicate])
+        statement = assertion_iri(assertion.subject, assertion.predicate, assertion.object)
         edge_graph = graph
     else:
-        subject = entity_iri(assertion.subject)
-        predicate = RELATION_PROPERTIES[assertion.predicate]
-        node = assertion_iri(best.paper_id, assertion.predicate, assertion.object, subject=assertion.subject)
-        edge_graph = ds.graph(ENTITIES_GRAPH)
-    obj = entity_iri(assertion.object)
-    edge_graph.add((subject, predicate, obj))
-    extractor = extractor_iri(best.extractor, best.version)
-    graph.add((node, RDF.type, KG.Assertion))
-    graph.add((node, RDF.subject, subject))
-    graph.add((node, RDF.predicate, predicate))
-    graph.add((node, RDF.object, obj))
-    graph.add((node, PROV.wasDerivedFrom, paper))
-    graph.add((node, PROV.wasAttributedTo, extractor))
-    graph.add((node, KG.confidence, Literal(best.score, datatype=XSD.double)))
-    graph.add((node, KG.support, Literal(assertion.support, datatype=XSD.integer)))
-    graph.add((node, KG.evidence, Literal(best.sentence)))
-    graph.add((node, KG.startOffset, Literal(best.start, datatype=XSD.integer)))
-    graph.add((node, KG.endOffset, Literal(best.end, datatype=XSD.integer)))
-    # Extractors are described once, beside the entities, not in every paper's graph.
-    shared = ds.graph(ENTITIES_GRAPH)
-    shared.add((extractor, RDF.type, KG.Extractor))
-    shared.add((extractor, RDFS.label, Literal(best.extractor)))
-    shared.add((extractor, SCHEMA.softwareVersion, Literal(best.version)))
-    return node
+        subject = node(entity_iri(assertion.subject))
+        predicate = node(RELATION_PROPERTIES[assertion.predicate])
+        statement = assertion_iri(
+            best.paper_id, assertion.predicate, assertion.object, subject=assertion.subject
+        )
+        edge_graph = shared
+    obj = node(entity_iri(assertion.object))
+    statement = node(statement)
+    extractor = node(extractor_iri(best.extractor, best.version))
+    facts = [
+        (RDF.type, node(KG.Assertion)),
+        (RDF.subject, subject),
+        (RDF.predicate, predicate),
+        (RDF.object, obj),
+        (PROV.wasDerivedFrom, node(paper_iri(best.paper_id))),
+        (PROV.wasAttributedTo, extractor),
+        (KG.confidence, _literal(best.score, XSD.double)),
+        (KG.support, _integer(assertion.support)),
+        (KG.evidence, ox.Literal(best.sentence)),
+        (KG.startOffset, _integer(best.start)),
+        (KG.endOffset, _integer(best.end)),
+    ]
+    return [
+        ox.Quad(subject, predicate, obj, edge_graph),
+        *(ox.Quad(statement, node(p), o, graph) for p, o in facts),
+        # Extractors are described once, beside the entities, not in every paper's graph.
+        ox.Quad(extractor, node(RDF.type), node(KG.Extractor), shared),
+        ox.Quad(extractor, node(RDFS.label), ox.Literal(best.extractor), shared),
+        ox.Quad(extractor, node(SCHEMA.softwareVersion), ox.Literal(best.version), shared),
+    ]
 
 
-def build_dataset(papers: Sequence[Paper], linked: LinkedCorpus, store: ox.Store | None = None) -> Dataset:
-    """The whole knowledge graph as an rdflib Dataset over ``store`` (see the module docstring)."""
-    store = store if store is not None else ox.Store()
-    ds = new_dataset(store)
-    add_ontology(ds)
-    for entity in linked.entities:
-        add_entity(ds, entity)
-    for paper in papers:
-        add_paper(ds, paper)
-    for assertion in linked.assertions:
-        add_assertion(ds, assertion)
+def write_graph(
+    store: ox.Store, entities: Iterable[Entity], papers: Iterable[tuple[Paper, Iterable[Assertion]]]
+) -> None:
+    """Write the whole graph into ``store`` in bulk: the ontology, the entities, then each paper
+    with its assertions (streamed: a chunk of quads at a time), then the statistics."""
+    store.bulk_extend(ontology_quads())
+    store.bulk_extend(q for entity in entities for q in entity_quads(entity))
+    store.bulk_extend(
+        q
+        for paper, assertions in papers
+        for q in (*paper_quads(paper), *(q for a in assertions for q in assertion_quads(a)))
+    )
     add_statistics(store)
-    return ds
+
+
+def build_store(papers: Sequence[Paper], linked: LinkedCorpus, store: ox.Store | None = None) -> ox.Store:
+    """The knowledge graph of ``papers`` and ``linked`` in ``store`` (default: a new in-memory one)."""
+    store = store if store is not None else ox.Store()
+    by_paper: dict[str, list[Assertion]] = defaultdict(list)
+    for assertion in linked.assertions:
+        by_paper[assertion.provenance[0].paper_id].append(assertion)
+    write_graph(store, linked.entities, ((paper, by_paper.get(paper.id, ())) for paper in papers))
+    return store

@@ -8,16 +8,18 @@ with the ontology mixed in, and validated there without inference (the shapes ne
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.vocab import RDF, XSD, bind_prefixes, ontology_graph, shapes_graph
+from kg.graph.iri import ENTITIES_GRAPH
+from kg.vocab import KGID, RDF, RELATION_PROPERTIES, SKOS, XSD, bind_prefixes, ontology_graph, shapes_graph
 
 _XSD_STRING = str(XSD.string)
 
@@ -72,6 +74,11 @@ def memory_graph(store: ox.Store) -> Graph:
     Each Oxigraph term is converted once (terms repeat a lot); ``xsd:string`` literals become
     plain literals, as rdflib's parsers make them.
     """
+    return _rdflib_graph((q.subject, q.predicate, q.object) for q in store)
+
+
+def _rdflib_graph(triples: Iterable[tuple]) -> Graph:
+    """Oxigraph triples (repeats allowed) in a new rdflib Graph; each term is converted once."""
     terms: dict[object, Node] = {}
 
     def convert(term) -> Node:
@@ -81,8 +88,7 @@ def memory_graph(store: ox.Store) -> Graph:
         return node
 
     graph = bind_prefixes(Graph())
-    triples = {(q.subject, q.predicate, q.object) for q in store}
-    graph.addN((convert(s), convert(p), convert(o), graph) for s, p, o in triples)
+    graph.addN((convert(s), convert(p), convert(o), graph) for s, p, o in set(triples))
     return graph
 
 
@@ -136,8 +142,67 @@ def validate_graph(graph: Graph, shapes: Graph | None = None) -> ValidationRepor
     )
 
 
-def validate_store(store: ox.Store, shapes: Graph | None = None) -> ValidationReport:
-    """Validate every graph of an Oxigraph store together (their union) against the shapes."""
+#: Paper graphs checked together: big enough that pySHACL's fixed cost per call is small,
+#: small enough that the copy in memory stays a few hundred MB.
+PAPERS_PER_CHUNK = 2_000
+_PAPER_GRAPHS = str(KGID["graph/paper/"])
+_ENTITIES = ox.NamedNode(str(ENTITIES_GRAPH))
+#: Links between entities: checked with the entities graph, left out of the descriptions a
+#: chunk of papers takes along (their targets would come without their types).
+_ENTITY_LINKS = frozenset(str(p) for p in (*RELATION_PROPERTIES.values(), SKOS.broader))
+
+
+def validate_store(
+    store: ox.Store, shapes: Graph | None = None, *, chunk: int = PAPERS_PER_CHUNK
+) -> ValidationReport:
+    """Validate every graph of an Oxigraph store against the shapes, a part at a time.
+
+    The graphs papers share (entities, ontology, statistics) are checked together; then the
+    paper graphs, ``chunk`` at a time, each with the descriptions of the entities, people,
+    venues and extractors they point to (without those nodes' own links to other entities,
+    which the first part checks). Time grows linearly with the number of papers, memory with
+    the chunk; the violations are those of the whole graph checked at once.
+    """
     started = time.perf_counter()
-    report = validate_graph(memory_graph(store), shapes)
-    return replace(report, seconds=time.perf_counter() - started)
+    papers, shared = [], []
+    for graph in store.named_graphs():
+        (papers if graph.value.startswith(_PAPER_GRAPHS) else shared).append(graph)
+    parts = [validate_graph(_memory_graph(store, shared, with_default=True), shapes)]
+    papers.sort(key=lambda g: g.value)
+    for i in range(0, len(papers), chunk):
+        graph = _memory_graph(store, papers[i : i + chunk])
+        _add_descriptions(store, graph)
+        parts.append(validate_graph(graph, shapes))
+    violations = sorted({v for part in parts for v in part.violations}, key=_order)
+    warnings = sorted({v for part in parts for v in part.warnings}, key=_order)
+    return ValidationReport(
+        conforms=not violations,
+        violations=tuple(violations),
+        warnings=tuple(warnings),
+        triples=sum(part.triples for part in parts),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _order(v: Violation) -> tuple[str, str, str, str]:
+    return (v.severity, v.focus, v.path, v.message)
+
+
+def _memory_graph(store: ox.Store, graphs: list, *, with_default: bool = False) -> Graph:
+    """The distinct triples of ``graphs`` of ``store`` (and its default graph) in an rdflib Graph."""
+    quads = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+    if with_default:
+        quads = itertools.chain(quads, store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return _rdflib_graph((q.subject, q.predicate, q.object) for q in quads)
+
+
+def _add_descriptions(store: ox.Store, graph: Graph) -> None:
+    """Add what the entities graph says about the IRIs ``graph`` points to (their types, labels...)."""
+    pointed = {o for o in graph.objects() if isinstance(o, URIRef)}
+    triples = (
+        (q.subject, q.predicate, q.object)
+        for iri in pointed
+        for q in store.quads_for_pattern(ox.NamedNode(str(iri)), None, None, _ENTITIES)
+        if q.predicate.value not in _ENTITY_LINKS
+    )
+    graph += _rdflib_graph(triples)

@@ -8,7 +8,7 @@ different things stays two entities, each carrying ``PPO`` as an alias.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from kg.about import EXTRACTOR_VERSION
@@ -36,6 +36,9 @@ _EXCLUSIVE_WITH_PROPOSES = frozenset({"uses", "outperforms"})
 _ROLE_RANGE = {"evaluatedOn": "Dataset", "addresses": "Task"}
 
 
+#: An entity–entity relation: (head key, relation, tail key).
+Fact = tuple[str, str, str]
+
 #: Share of a corpus's definitions of an acronym that makes one long form its meaning everywhere.
 DOMINANT_SHARE = 0.8
 
@@ -49,13 +52,18 @@ class LinkedCorpus:
 
 
 class AcronymResolver:
-    """Maps an acronym's key to the key of its long form, per paper and corpus-wide."""
+    """Maps an acronym's key to the key of its long form, per paper and corpus-wide.
 
-    def __init__(self, extractions: Sequence[PaperExtraction]) -> None:
-        self.titles = {ex.paper.id: ex.paper.title for ex in extractions}
+    Reads each extraction once and keeps only titles and definitions, so it can be built from
+    a stream of extractions.
+    """
+
+    def __init__(self, extractions: Iterable[PaperExtraction]) -> None:
+        self.titles: dict[str, str] = {}
         self.local: dict[str, dict[str, str]] = defaultdict(dict)
         corpus: dict[str, Counter[str]] = defaultdict(Counter)
         for ex in extractions:
+            self.titles[ex.paper.id] = ex.paper.title
             for abbr in ex.abbreviations:
                 short, long = canonical_key(abbr.short), canonical_key(abbr.long)
                 if short and long and short != long:
@@ -81,6 +89,37 @@ class AcronymResolver:
         key = canonical_key(self.container(mention) or mention.text)
         local = self.local.get(mention.paper_id, {})
         return local.get(key) or self.corpus.get(key, key)
+
+
+class _Names:
+    """What the corpus says about one entity key, in a few counters: type votes, surface forms,
+    other names, papers. Memory grows with distinct names and papers, not with mentions."""
+
+    __slots__ = ("names", "papers", "surfaces", "votes")
+
+    def __init__(self) -> None:
+        self.votes: Counter[str] = Counter()
+        self.surfaces: Counter[str] = Counter()
+        self.names: set[str] = set()
+        self.papers: set[str] = set()
+
+    def add(self, mention: Mention, container: str | None) -> None:
+        self.votes[mention.label] += mention.score
+        self.surfaces[clean_surface(mention.text)] += 1
+        self.names.update(written_forms(mention.text))
+        if container:
+            self.names.add(container)
+        self.papers.add(mention.paper_id)
+
+
+@dataclass(frozen=True)
+class CorpusIndex:
+    """What linking one paper needs to know about the whole corpus."""
+
+    resolver: AcronymResolver
+    entities: dict[str, Entity]  # by key, in key order
+    #: Distinct papers stating each (head, relation, tail) kept between entities.
+    relation_support: dict[Fact, int]
 
 
 def _provenance(mention: Mention, score: float, extractor: str) -> Provenance:
@@ -109,16 +148,14 @@ def _relation_provenance(relation: RelationMention) -> Provenance:
     )
 
 
-def _entity(key: str, mentions: list[Mention], names: Iterable[str] = ()) -> Entity:
-    """One entity from its mentions: type by score-weighted vote, label by frequency; ``names``
-    (the bare names of "<Name> suite" mentions) and the written forms of names with markup
-    (``M$^3$GPT``, ``M^3GPT``) become aliases too."""
-    votes: Counter[str] = Counter()
-    for m in mentions:
-        votes[m.label] += m.score
+def _entity(key: str, names: _Names) -> Entity:
+    """One entity from what its mentions said: type by score-weighted vote, label by frequency;
+    other names (the bare names of "<Name> suite" mentions, the written forms of names with
+    markup: ``M$^3$GPT``, ``M^3GPT``) become aliases too."""
+    votes = names.votes
     best = max(votes.values())
     etype = min((t for t, v in votes.items() if v == best), key=lambda t: _TYPE_PRIORITY.get(t, 99))
-    surfaces = Counter(clean_surface(m.text) for m in mentions)
+    surfaces = names.surfaces
     # Most frequent surface form; ties go to the longer, then the alphabetically first form.
     label = min(surfaces, key=lambda s: (-surfaces[s], -len(s), s))
     seen = {label.casefold()}
@@ -127,95 +164,89 @@ def _entity(key: str, mentions: list[Mention], names: Iterable[str] = ()) -> Ent
         if surface.casefold() not in seen:
             seen.add(surface.casefold())
             aliases.append(surface)
-    written = {form for m in mentions for form in written_forms(m.text)}
-    for name in sorted({*names, *written}):
+    for name in sorted(names.names):
         if name.casefold() not in seen:
             seen.add(name.casefold())
             aliases.append(name)
-    papers = tuple(sorted({m.paper_id for m in mentions}))
+    papers = tuple(sorted(names.papers))
     return Entity(key=key, label=label, type=etype, aliases=tuple(aliases), papers=papers)
+
+
+def index_corpus(extractions: Callable[[], Iterable[PaperExtraction]]) -> CorpusIndex:
+    """Two passes over ``extractions()`` (called twice): acronym definitions first, then the
+    entities and the support of each relation."""
+    resolver = AcronymResolver(extractions())
+    names: dict[str, _Names] = defaultdict(_Names)
+    support: Counter[Fact] = Counter()
+    for ex in extractions():
+        for mention in ex.mentions:
+            if mention.label in ENTITY_TYPES and (key := resolver.key(mention)):
+                names[key].add(mention, resolver.container(mention))
+        support.update(_relation_facts(ex, resolver).keys())
+    entities = {key: _entity(key, names[key]) for key in sorted(names)}
+    entities = {
+        key: replace(e, broader=broader) if (broader := _broader(e, entities, resolver)) else e
+        for key, e in entities.items()
+    }
+    relation_support = {fact: n for fact, n in support.items() if _relation_kept(*fact, entities)}
+    return CorpusIndex(resolver, entities, relation_support)
+
+
+def paper_assertions(ex: PaperExtraction, index: CorpusIndex) -> list[Assertion]:
+    """The assertions one paper makes: its roles (and mentions), then the relations it states."""
+    resolver, entities = index.resolver, index.entities
+    paper = ex.paper.id
+    facts: dict[tuple[str, str], list[Provenance]] = defaultdict(list)
+    for mention in ex.mentions:
+        if mention.label in ENTITY_TYPES and (key := resolver.key(mention)):
+            facts[("mentions", key)].append(_provenance(mention, mention.score, mention.extractor))
+    for role in ex.roles:
+        if role.mention.label in ENTITY_TYPES:
+            key = resolver.key(role.mention)
+            facts[(role.role, key)].append(_provenance(role.mention, role.score, role.extractor))
+    proposed = {key for pred, key in facts if pred == "proposes"}
+
+    def keep(pred: str, key: str) -> bool:
+        entity = entities.get(key)
+        if entity is None or (pred in _EXCLUSIVE_WITH_PROPOSES and key in proposed):
+            return False
+        # A mention typed Dataset in one sentence does not make a Method the thing evaluated on.
+        return _ROLE_RANGE.get(pred, entity.type) == entity.type
+
+    assertions = [
+        Assertion(subject=paper, predicate=pred, object=key, provenance=_ranked(prov))
+        for (pred, key), prov in facts.items()
+        if keep(pred, key)
+    ]
+    for fact, prov in _relation_facts(ex, resolver).items():
+        if (support := index.relation_support.get(fact)) is not None:
+            head, pred, tail = fact
+            assertions.append(Assertion(head, pred, tail, _ranked(prov), support=support))
+    return assertions
 
 
 def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
     """Merge the mentions of all papers into entities and collect the assertions about them."""
     extractions = list(extractions)
-    resolver = AcronymResolver(extractions)
-    by_key: dict[str, list[Mention]] = defaultdict(list)
-    facts: dict[tuple[str, str, str], list[Provenance]] = defaultdict(list)
-    # entity-entity relations, per paper: each paper's graph holds its own evidence node
-    relation_facts: dict[tuple[str, str, str, str], list[Provenance]] = defaultdict(list)
-
-    for ex in extractions:
-        for mention in ex.mentions:
-            if mention.label not in ENTITY_TYPES:
-                continue  # e.g. SciERC's "Generic": scored, never a node
-            key = resolver.key(mention)
-            if not key:
-                continue
-            by_key[key].append(mention)
-            facts[(ex.paper.id, "mentions", key)].append(
-                _provenance(mention, mention.score, mention.extractor)
-            )
-        for role in ex.roles:
-            if role.mention.label not in ENTITY_TYPES:
-                continue
-            key = resolver.key(role.mention)
-            facts[(ex.paper.id, role.role, key)].append(_provenance(role.mention, role.score, role.extractor))
-        for relation in ex.relations:
-            head, tail = resolver.key(relation.head), resolver.key(relation.tail)
-            if relation.predicate in SYMMETRIC_RELATIONS:
-                head, tail = sorted((head, tail))
-            if head and tail and head != tail:  # "RL ... reinforcement learning" is one entity
-                relation_facts[(ex.paper.id, head, relation.predicate, tail)].append(
-                    _relation_provenance(relation)
-                )
-
-    entities = [
-        _entity(key, mentions, {name for m in mentions if (name := resolver.container(m))})
-        for key, mentions in sorted(by_key.items())
-    ]
-    by_entity_key = {e.key: e for e in entities}
-    entities = tuple(
-        replace(e, broader=broader) if (broader := _broader(e, by_entity_key, resolver)) else e
-        for e in entities
-    )
-    proposed = {(paper, key) for paper, pred, key in facts if pred == "proposes"}
-
-    def keep(paper: str, pred: str, key: str) -> bool:
-        entity = by_entity_key.get(key)
-        if entity is None or (pred in _EXCLUSIVE_WITH_PROPOSES and (paper, key) in proposed):
-            return False
-        # A mention typed Dataset in one sentence does not make a Method the thing evaluated on.
-        return _ROLE_RANGE.get(pred, entity.type) == entity.type
-
-    assertions = tuple(
-        Assertion(
-            subject=paper,
-            predicate=pred,
-            object=key,
-            provenance=_ranked(prov),
-        )
-        for (paper, pred, key), prov in facts.items()
-        if keep(paper, pred, key)
-    ) + tuple(
-        Assertion(subject=head, predicate=pred, object=tail, provenance=_ranked(prov))
-        for (_, head, pred, tail), prov in relation_facts.items()
-        if head in by_entity_key and tail in by_entity_key and _in_domain(pred, by_entity_key[head])
-    )
-    return LinkedCorpus(entities=entities, assertions=_with_support(assertions))
+    index = index_corpus(lambda: extractions)
+    assertions = [a for ex in extractions for a in paper_assertions(ex, index)]
+    return LinkedCorpus(entities=tuple(index.entities.values()), assertions=tuple(assertions))
 
 
-def _with_support(assertions: Iterable[Assertion]) -> tuple[Assertion, ...]:
-    """Each assertion with the number of distinct papers that assert its (subject, predicate, object).
+def _relation_facts(ex: PaperExtraction, resolver: AcronymResolver) -> dict[Fact, list[Provenance]]:
+    """The entity–entity relations one paper states, by (head key, relation, tail key)."""
+    facts: dict[Fact, list[Provenance]] = defaultdict(list)
+    for relation in ex.relations:
+        head, tail = resolver.key(relation.head), resolver.key(relation.tail)
+        if relation.predicate in SYMMETRIC_RELATIONS:
+            head, tail = sorted((head, tail))
+        if head and tail and head != tail:  # "RL ... reinforcement learning" is one entity
+            facts[(head, relation.predicate, tail)].append(_relation_provenance(relation))
+    return facts
 
-    A relation edge stated in two papers is two assertions (one evidence node in each paper's
-    graph), both with support 2; a paper's role has support 1.
-    """
-    assertions = tuple(assertions)
-    papers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for a in assertions:
-        papers[(a.subject, a.predicate, a.object)].update(p.paper_id for p in a.provenance)
-    return tuple(replace(a, support=len(papers[(a.subject, a.predicate, a.object)])) for a in assertions)
+
+def _relation_kept(head: str, predicate: str, tail: str, entities: dict[str, Entity]) -> bool:
+    return head in entities and tail in entities and _in_domain(predicate, entities[head])
 
 
 def _in_domain(predicate: str, subject: Entity) -> bool:

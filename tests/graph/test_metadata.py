@@ -8,7 +8,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.api import KnowledgeGraph
-from kg.graph.rdf import build_dataset
+from kg.graph.rdf import build_store
 from kg.link.merge import link
 from kg.types import Paper
 from kg.vocab import BIBO, DCTERMS, KG, SCHEMA, XSD
@@ -42,7 +42,7 @@ PAPERS = (
 @pytest.fixture(scope="module")
 def graph() -> KnowledgeGraph:
     store = ox.Store()
-    build_dataset(PAPERS, link([]), store)
+    build_store(PAPERS, link([]), store)
     return KnowledgeGraph(store)
 
 

@@ -103,11 +103,9 @@ def test_infer_again_replaces_the_inferred_graph(sample_outputs: Path) -> None:
 
 def test_rebuild_without_infer_drops_the_inferred_graph(rdfs, sample_outputs: Path, tmp_path: Path) -> None:
     kg, _ = rdfs
-    store = tmp_path / "store"
-    kg.save_store(store)
-    plain = KnowledgeGraph.load(sample_outputs / "kg.nq")
-    report = plain.save_store(store)
-    assert report.removed == 1, report.summary()
-    on_disk = KnowledgeGraph.load(store)
+    kg.save(tmp_path, formats=[])
+    assert KnowledgeGraph.load(tmp_path).store.contains_named_graph(ox.NamedNode(str(INFERRED_GRAPH)))
+    KnowledgeGraph.load(sample_outputs / "kg.nq").save(tmp_path, formats=[])
+    on_disk = KnowledgeGraph.load(tmp_path)
     assert not on_disk.store.contains_named_graph(ox.NamedNode(str(INFERRED_GRAPH)))
     assert count(on_disk, "?x a kg:Entity") == 0

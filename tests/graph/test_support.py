@@ -7,7 +7,7 @@ from dataclasses import replace
 import pyoxigraph as ox
 
 from kg.api import KnowledgeGraph
-from kg.graph.rdf import build_dataset
+from kg.graph.rdf import build_store
 from kg.link.merge import link
 from kg.types import RelationMention
 
@@ -35,7 +35,7 @@ def test_support_counts_papers_asserting_the_same_edge(extraction) -> None:
     assert {a.support for a in linked.assertions if a.predicate != "usedFor"} == {1}
 
     kg = KnowledgeGraph(ox.Store())
-    build_dataset([ex.paper for ex in both], linked, kg.store)
+    build_store([ex.paper for ex in both], linked, kg.store)
     rows = kg.query(
         "SELECT ?node ?support ?paper WHERE { ?node a kg:Assertion ; rdf:predicate kg:usedFor ; "
         "kg:support ?support ; prov:wasDerivedFrom ?paper }"

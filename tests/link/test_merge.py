@@ -80,10 +80,10 @@ def test_merge_acronym_with_two_long_forms_stays_two_entities(ppo_two_ways):
 
 def test_merge_ambiguous_acronym_is_an_altlabel_of_both_entities_in_rdf(ppo_two_ways):
     from kg.graph.iri import entity_iri
-    from kg.graph.rdf import build_dataset
+    from kg.graph.rdf import build_store, new_dataset
     from kg.vocab import SKOS
 
-    ds = build_dataset([ex.paper for ex in ppo_two_ways], link(ppo_two_ways))
+    ds = new_dataset(build_store([ex.paper for ex in ppo_two_ways], link(ppo_two_ways)))
     for key, long in [
         ("proximalpolicyoptimization", "proximal policy optimization"),
         ("pairwisepreferenceoptimization", "pairwise preference optimization"),

@@ -1,14 +1,11 @@
-"""The on-disk store (kg.store.disk): written by save(), synced by named graph, atomic, round trips.
+"""The on-disk store (kg.store.disk): written by save(), read in place, round trips.
 
 The sample store is the one ``sample_outputs`` writes (``OUT/store``); it is only read here.
-Syncing is tested on small stores cut from the sample graph (a few papers), so each takes
-well under a second.
+Writing is tested on small stores cut from the sample graph (a few papers).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,9 +15,8 @@ from kg import KnowledgeGraph
 from kg.errors import GraphNotFoundError, InputError
 from kg.export.rdf import export_rdf
 from kg.formats import DATASET_FORMATS, RDF_FORMATS, file_name
-from kg.store import disk
-from kg.store.disk import MANIFEST_NAME, find_store, graph_digests, is_store, open_store, write_store
-from tests.helpers import QUERIES
+from kg.store.disk import find_store, is_store, open_store, write_store
+from tests.helpers import QUERIES, graph_digests
 
 KGID = "https://w3id.org/kg/id/"
 ENTITIES = ox.NamedNode(KGID + "graph/entities")
@@ -62,7 +58,7 @@ def test_store_disk_save_writes_every_quad(sample_kg: KnowledgeGraph, sample_sto
 
 
 def test_store_disk_load_prefers_the_store(sample_outputs: Path, sample_store: Path) -> None:
-    assert find_store(sample_outputs) == sample_store
+    assert find_store(sample_outputs).resolve() == sample_store.resolve()
     for path in (sample_outputs, sample_store):
         with pytest.raises(RuntimeError):  # opened read-only, in place
             KnowledgeGraph.load(path).store.add(ox.Quad(ENTITIES, ENTITIES, ENTITIES, ENTITIES))
@@ -89,113 +85,22 @@ def test_store_disk_stats_count_triples_without_decoding(
     )
 
 
-# -- syncing --------------------------------------------------------------------------------------
+# -- writing --------------------------------------------------------------------------------------
 
 
-def test_store_disk_first_write_adds_every_graph(sample_kg, paper_graphs, tmp_path: Path) -> None:
+def test_store_disk_write_copies_every_graph(sample_kg, paper_graphs, tmp_path: Path) -> None:
     source = subset(sample_kg, paper_graphs[:5])
-    report = write_store(source, tmp_path / "store")
-    assert (report.added, report.replaced, report.removed, report.unchanged) == (7, 0, 0, 0)
-    assert report.quads == len(source) == len(open_store(tmp_path / "store"))
-    assert (tmp_path / "store" / MANIFEST_NAME).is_file()
-    assert "7 graphs added" in report.summary()
-
-
-def test_store_disk_reload_is_idempotent(sample_kg, paper_graphs, tmp_path: Path) -> None:
-    source = subset(sample_kg, paper_graphs[:5])
-    write_store(source, tmp_path / "store")
-    inode = os.stat(tmp_path / "store").st_ino
-    again = write_store(source, tmp_path / "store")
-    assert (again.added, again.replaced, again.removed, again.unchanged) == (0, 0, 0, 7)
-    assert not again.changed
-    assert os.stat(tmp_path / "store").st_ino == inode  # not rewritten
-    assert len(open_store(tmp_path / "store")) == len(source)  # no duplicate triples
-
-
-def test_store_disk_reparsed_blank_nodes_are_unchanged(sample_kg, paper_graphs, tmp_path: Path) -> None:
-    source = subset(sample_kg, paper_graphs[:2])
-    write_store(source, tmp_path / "store")
-    reparsed = ox.Store()
-    reparsed.load(source.dump(format=ox.RdfFormat.TRIG), format=ox.RdfFormat.TRIG)  # fresh blank node ids
-    assert any(
-        isinstance(q.object, ox.BlankNode) for q in reparsed.quads_for_pattern(None, None, None, ONTOLOGY)
-    )
-    assert not write_store(reparsed, tmp_path / "store").changed
-
-
-def test_store_disk_adding_papers_adds_only_their_graphs(sample_kg, paper_graphs, tmp_path: Path) -> None:
-    write_store(subset(sample_kg, paper_graphs[:5]), tmp_path / "store")
-    bigger = subset(sample_kg, paper_graphs[:8])
-    report = write_store(bigger, tmp_path / "store")
-    assert (report.added, report.replaced, report.removed, report.unchanged) == (3, 0, 0, 7)
-    stored = open_store(tmp_path / "store")
-    assert len(stored) == len(bigger)
-    assert graph_digests(stored) == graph_digests(bigger)
-
-
-def test_store_disk_changed_and_dropped_graphs(sample_kg, paper_graphs, tmp_path: Path) -> None:
-    write_store(subset(sample_kg, paper_graphs[:5]), tmp_path / "store")
-    source = subset(sample_kg, paper_graphs[:4])
-    title = next(iter(source.quads_for_pattern(None, None, None, paper_graphs[0])))
-    source.add(ox.Quad(title.subject, title.predicate, ox.Literal("an added fact"), paper_graphs[0]))
-    report = write_store(source, tmp_path / "store")
-    assert (report.added, report.replaced, report.removed, report.unchanged) == (0, 1, 1, 5)
-    stored = open_store(tmp_path / "store")
+    path = write_store(source, tmp_path / "store")
+    stored = open_store(path)
+    assert names(stored) == names(source)
     assert graph_digests(stored) == graph_digests(source)
-    assert paper_graphs[4].value not in names(stored)
 
 
-def test_store_disk_rebuild_with_more_papers(sample_corpus, tmp_path: Path) -> None:
-    """The real flow: build three papers, then the same file with two more, into the same store."""
-    corpus = tmp_path / "papers.jsonl"
-
-    def build(count: int) -> KnowledgeGraph:
-        rows = [{"title": p.title, "abstract": p.abstract} for p in sample_corpus.papers[:count]]
-        corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-        return KnowledgeGraph.build([corpus])
-
-    # three papers, entities, ontology, statistics
-    assert build(3).save_store(tmp_path / "store").added == 6
-    bigger = build(5)
-    report = bigger.save_store(tmp_path / "store")
-    assert report.added == 2 and report.removed == 0
-    assert report.replaced == 2  # entities and statistics: their counts changed
-    assert report.quads == len(bigger.store) == len(open_store(tmp_path / "store"))
-    assert not bigger.save_store(tmp_path / "store").changed
-
-
-def test_store_disk_out_of_date_manifest_is_not_trusted(sample_kg, paper_graphs, tmp_path: Path) -> None:
-    source = subset(sample_kg, paper_graphs[:3])
-    write_store(source, tmp_path / "store")
-    # Another tool adds a quad to a paper graph behind kg's back: the sizes no longer match.
-    other = ox.Store(str(tmp_path / "store"))
-    other.add(ox.Quad(ENTITIES, ENTITIES, ox.Literal("stray"), paper_graphs[0]))
-    other.flush()
-    del other
-    report = write_store(source, tmp_path / "store")
-    assert (report.replaced, report.unchanged) == (1, 4)
-    (tmp_path / "store" / MANIFEST_NAME).write_text("not json", encoding="utf-8")
-    assert not write_store(source, tmp_path / "store").changed
-
-
-def test_store_disk_failed_write_keeps_the_old_store(sample_kg, paper_graphs, tmp_path, monkeypatch) -> None:
-    write_store(subset(sample_kg, paper_graphs[:2]), tmp_path / "store")
-
-    def broken(*_args) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(disk, "_write_manifest", broken)
-    with pytest.raises(InputError, match="disk full"):
-        write_store(subset(sample_kg, paper_graphs[:4]), tmp_path / "store")
-    assert len(names(open_store(tmp_path / "store"))) == 4
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".store.lock", "store"]  # no temporary copy left
-
-
-def test_store_disk_never_overwrites_another_folder(sample_kg, tmp_path: Path) -> None:
-    folder = tmp_path / "mine"
+def test_store_disk_never_overwrites_a_folder(sample_kg, tmp_path: Path) -> None:
+    folder = tmp_path / "store"
     folder.mkdir()
     (folder / "notes.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(InputError, match="not a kg store"):
+    with pytest.raises(InputError, match="exists already"):
         write_store(subset(sample_kg, []), folder)
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
 

@@ -24,8 +24,9 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.store.disk import graph_digests, write_store
+from kg.store.disk import write_store
 from kg.store.push import PushError, push
+from tests.helpers import graph_digests
 
 KGID = "https://w3id.org/kg/id/"
 PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
