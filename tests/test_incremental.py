@@ -89,3 +89,20 @@ def test_incremental_cli_rebuild_says_nothing_was_extracted(halves, tmp_path: Pa
         "stats.json",
         "store",
     ]
+
+
+def test_incremental_stats_json_holds_what_the_store_counts(halves, tmp_path: Path) -> None:
+    from kg.graph.stats import graph_counts
+
+    KnowledgeGraph.build([halves[0]], jobs=1).save(tmp_path, formats=[])
+    loaded = KnowledgeGraph.load(tmp_path)
+    assert loaded._stats is not None  # read from stats.json, not counted
+    assert loaded.stats() == {**graph_counts(loaded.store), "edges": loaded.stats()["edges"]}
+    assert dict(loaded.stats()["edges"]) == graph_counts(loaded.store)["edges"]
+
+
+def test_incremental_unknown_output_format_fails_before_any_work(halves, tmp_path: Path) -> None:
+    run = kg("build", halves[0], "--out", tmp_path / "out", "--formats", "nq,pdf")
+    assert run.code == 2 and len(run.lines) == 1
+    assert run.lines[0].startswith("kg: error: unknown output format pdf: use nq, trig")
+    assert not (tmp_path / "out" / "cache").exists()

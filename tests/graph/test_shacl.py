@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import SH
 
 from kg.cli import main
-from kg.graph.shacl import ValidationReport, memory_graph, validate_graph
+from kg.graph.shacl import ValidationReport, memory_graph, validate_graph, validate_store
 from kg.vocab import DCTERMS, KG, PROV, RDF, SKOS, XSD, bind_prefixes, shapes_graph
 from tests.helpers import kg
 
@@ -130,4 +130,33 @@ def test_cli_build_fails_loudly_on_violations(sample_corpus, tmp_path: Path, mon
     message = capsys.readouterr().err.strip()
     assert message.startswith("kg: error: 2 SHACL violations, e.g. <https://w3id.org/kg/id/paper/"), message
     assert "dcterms:title" in message and message.endswith("nothing written (see `kg validate`)")
-    assert not out.exists()
+    assert not (out / "kg.nq").exists() and not (out / "store").exists()
+    assert (out / "cache" / "extractions.sqlite").exists()  # the extractions are kept for the next build
+
+
+def test_validate_store_in_chunks_finds_what_the_whole_graph_check_finds(sample_kg) -> None:
+    """Breakages in the entities graph and in paper graphs, one that needs both (a role whose
+    object is no entity), found the same when papers are checked 50 at a time."""
+    import pyoxigraph as ox
+
+    from kg.graph.iri import ENTITIES_GRAPH
+
+    store = ox.Store()
+    store.bulk_extend(sample_kg.store)
+    entities = ox.NamedNode(str(ENTITIES_GRAPH))
+    rdf_type, kg_ns = ox.NamedNode(str(RDF.type)), str(KG)
+    entity = next(store.quads_for_pattern(None, rdf_type, ox.NamedNode(kg_ns + "Method"), entities)).subject
+    store.add(ox.Quad(entity, ox.NamedNode(str(SKOS.prefLabel)), ox.Literal("a second label"), entities))
+    papers = sorted(store.quads_for_pattern(None, rdf_type, ox.NamedNode(kg_ns + "Paper")), key=str)
+    title = next(store.quads_for_pattern(papers[0].subject, ox.NamedNode(str(DCTERMS.title)), None))
+    store.remove(title)
+    late = papers[-1]
+    store.add(
+        ox.Quad(
+            late.subject, ox.NamedNode(kg_ns + "uses"), ox.NamedNode(kg_ns + "notAnEntity"), late.graph_name
+        )
+    )
+    chunked = validate_store(store, chunk=50)
+    whole = validate_graph(memory_graph(store))
+    assert len(whole.violations) == 3, whole.summary(10)
+    assert chunked.violations == whole.violations

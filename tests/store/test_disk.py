@@ -75,14 +75,11 @@ def test_store_disk_api_answers_like_the_built_graph(
     assert sorted(on_disk.rows, key=repr) == sorted(in_memory.rows, key=repr)
 
 
-def test_store_disk_stats_count_triples_without_decoding(
-    sample_kg: KnowledgeGraph, sample_store: Path
-) -> None:
-    assert (
-        KnowledgeGraph.load(sample_store)._count_triples()
-        == sample_kg._count_triples()
-        == len(sample_kg.store)
-    )
+def test_store_disk_stats_are_read_from_the_build(sample_kg: KnowledgeGraph, sample_store: Path) -> None:
+    loaded = KnowledgeGraph.load(sample_store)
+    assert loaded._stats is not None  # stats.json of the same generation
+    assert loaded.stats() == sample_kg.stats()
+    assert loaded.stats()["triples"] == len(sample_kg.store)
 
 
 # -- writing --------------------------------------------------------------------------------------
