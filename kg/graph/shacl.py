@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -19,7 +19,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.graph.iri import ENTITIES_GRAPH
-from kg.vocab import KGID, RDF, RELATION_PROPERTIES, SKOS, XSD, bind_prefixes, ontology_graph, shapes_graph
+from kg.vocab import KGID, RDF, XSD, bind_prefixes, ontology_graph, shapes_graph
 
 _XSD_STRING = str(XSD.string)
 
@@ -147,9 +147,6 @@ def validate_graph(graph: Graph, shapes: Graph | None = None) -> ValidationRepor
 PAPERS_PER_CHUNK = 2_000
 _PAPER_GRAPHS = str(KGID["graph/paper/"])
 _ENTITIES = ox.NamedNode(str(ENTITIES_GRAPH))
-#: Links between entities: checked with the entities graph, left out of the descriptions a
-#: chunk of papers takes along (their targets would come without their types).
-_ENTITY_LINKS = frozenset(str(p) for p in (*RELATION_PROPERTIES.values(), SKOS.broader))
 
 
 def validate_store(
@@ -158,9 +155,10 @@ def validate_store(
     """Validate every graph of an Oxigraph store against the shapes, a part at a time.
 
     The graphs papers share (entities, ontology, statistics) are checked together; then the
-    paper graphs, ``chunk`` at a time, each with the descriptions of the entities, people,
-    venues and extractors they point to (without those nodes' own links to other entities,
-    which the first part checks). Time grows linearly with the number of papers, memory with
+    paper graphs, ``chunk`` at a time, each with the types of the entities, people and venues
+    they point to (what ``sh:class`` needs). A violation found in a chunk counts only if its
+    focus node is described there: the nodes a chunk only points to are checked with the
+    graphs they are described in. Time grows linearly with the number of papers, memory with
     the chunk; the violations are those of the whole graph checked at once.
     """
     started = time.perf_counter()
@@ -171,8 +169,16 @@ def validate_store(
     papers.sort(key=lambda g: g.value)
     for i in range(0, len(papers), chunk):
         graph = _memory_graph(store, papers[i : i + chunk])
-        _add_descriptions(store, graph)
-        parts.append(validate_graph(graph, shapes))
+        described = {_show(graph, s) for s in graph.subjects(unique=True)}
+        _add_types(store, graph)
+        report = validate_graph(graph, shapes)
+        parts.append(
+            replace(
+                report,
+                violations=tuple(v for v in report.violations if v.focus in described),
+                warnings=tuple(v for v in report.warnings if v.focus in described),
+            )
+        )
     violations = sorted({v for part in parts for v in part.violations}, key=_order)
     warnings = sorted({v for part in parts for v in part.warnings}, key=_order)
     return ValidationReport(
@@ -196,13 +202,13 @@ def _memory_graph(store: ox.Store, graphs: list, *, with_default: bool = False) 
     return _rdflib_graph((q.subject, q.predicate, q.object) for q in quads)
 
 
-def _add_descriptions(store: ox.Store, graph: Graph) -> None:
-    """Add what the entities graph says about the IRIs ``graph`` points to (their types, labels...)."""
+def _add_types(store: ox.Store, graph: Graph) -> None:
+    """Add the ``rdf:type`` triples the entities graph holds for the IRIs ``graph`` points to."""
+    rdf_type = ox.NamedNode(str(RDF.type))
     pointed = {o for o in graph.objects() if isinstance(o, URIRef)}
     triples = (
         (q.subject, q.predicate, q.object)
         for iri in pointed
-        for q in store.quads_for_pattern(ox.NamedNode(str(iri)), None, None, _ENTITIES)
-        if q.predicate.value not in _ENTITY_LINKS
+        for q in store.quads_for_pattern(ox.NamedNode(str(iri)), rdf_type, None, _ENTITIES)
     )
     graph += _rdflib_graph(triples)
