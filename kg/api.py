@@ -169,17 +169,17 @@ class KnowledgeGraph:
         corpus = paths if isinstance(paths, Corpus) else read_corpus(paths)
         extractions = ExtractionCache(":memory:" if cache is None else cache, extractor_fingerprint())
         stage("extracting")
-        todo = len(extractions.missing(corpus.papers))
+        todo = extractions.missing(corpus.papers)
         done = 0
 
         def batch_done(n: int) -> None:
             nonlocal done
             done += n
             if on_paper is not None:
-                on_paper(done, todo)
+                on_paper(done, len(todo))
 
         extracted, lost = extract_missing(
-            extractions, corpus.papers, jobs=jobs, executor=executor, scheduler=scheduler, on_batch=batch_done
+            extractions, todo, jobs=jobs, executor=executor, scheduler=scheduler, on_batch=batch_done
         )
         errors = {**extractions.errors(), **{r.key: r.error for r in lost}}
         papers, failures = [], []

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset
+from rdflib import BNode, Dataset
 from rdflib.term import URIRef
 
 from kg.graph.iri import (
@@ -90,7 +90,7 @@ def ontology_quads() -> list[ox.Quad]:
     def term(t) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         if isinstance(t, URIRef):
             return node(t)
-        if t.__class__.__name__ == "BNode":
+        if isinstance(t, BNode):
             return blank.setdefault(str(t), ox.BlankNode())
         if t.language:
             return ox.Literal(str(t), language=t.language)
