@@ -1,11 +1,13 @@
-"""Throughput of ``kg serve``: requests per second and latency percentiles for a simple SELECT.
+"""``kg serve``: time to start, memory, latency of each example query, and throughput.
 
-Run by hand, never as a test (it starts ``kg serve`` on a free loopback port, sends requests
-for ``--seconds`` from ``--clients`` concurrent clients over keep-alive connections, then stops
-the server)::
+Run by hand, never as a test. It starts ``kg serve`` on a free loopback port and reports: the
+seconds until it answers, the resident memory of its processes together, the latency of every
+query of ``queries/`` (median of ``--repeat``, all rows fetched), then requests per second and
+latency percentiles of a simple SELECT sent for ``--seconds`` from ``--clients`` concurrent
+clients over keep-alive connections; then it stops the server::
 
     .venv/bin/python benchmarks/sparql_throughput.py                      # outputs/store, 8 clients
-    .venv/bin/python benchmarks/sparql_throughput.py --on-disk --seconds 20
+    .venv/bin/python benchmarks/sparql_throughput.py --store OUT/store --mode on-disk --seconds 20
 
 The clients are threads of this process, so they share the machine's cores with the server.
 """
@@ -13,6 +15,7 @@ The clients are threads of this process, so they share the machine's cores with 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import signal
@@ -66,6 +69,41 @@ def client(port: int, deadline: float, latencies: list[float], errors: list[int]
     connection.close()
 
 
+def tree_rss(pid: int) -> int:
+    """Bytes resident in the process ``pid`` and all its descendants."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0
+    for proc in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += proc.memory_info().rss
+    return total
+
+
+def example_latencies(port: int, repeat: int) -> list[tuple[str, int, float]]:
+    """Each query of queries/: its name, its rows and the median seconds of ``repeat`` runs."""
+    import json
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    headers = {"Accept": "application/sparql-results+json", "Content-Type": "application/sparql-query"}
+    results = []
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        times, rows = [], 0
+        for _ in range(repeat):
+            started = time.perf_counter()
+            connection.request("POST", "/sparql", body=path.read_bytes(), headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            times.append(time.perf_counter() - started)
+            if response.status != 200:
+                raise SystemExit(f"{path.name}: HTTP {response.status}: {body[:200]!r}")
+            rows = len(json.loads(body)["results"]["bindings"])
+        results.append((path.stem, rows, statistics.median(times)))
+    connection.close()
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, default=ROOT / "outputs" / "store")
@@ -73,18 +111,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
-        "--on-disk", action="store_true", help="workers query the store files (kg serve --on-disk)"
+        "--mode", choices=["auto", "in-memory", "on-disk"], default="auto", help="kg serve's store mode"
     )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each example query")
     args = parser.parse_args()
 
     port = free_port()
     command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(args.store), "--port", str(port)]
-    command += ["--workers", str(args.workers), "--on-disk" if args.on_disk else "--in-memory"]
+    command += ["--workers", str(args.workers)] + ([] if args.mode == "auto" else [f"--{args.mode}"])
     started = time.monotonic()
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     try:
         wait_ready(port, server)
         ready = time.monotonic() - started
+        rss_ready = tree_rss(server.pid)
+        examples = example_latencies(port, args.repeat)
         warm: list[float] = []
         client(port, time.monotonic() + 1.0, warm, [])
         latencies: list[list[float]] = [[] for _ in range(args.clients)]
@@ -100,6 +141,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - began
+        rss_end = tree_rss(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -110,11 +152,14 @@ def main() -> None:
     every = sorted(x for per_client in latencies for x in per_client)
     q = statistics.quantiles(every, n=100)
     load = os.getloadavg()[0]
-    mode = "on disk" if args.on_disk else "in-memory copies"
     print(
-        f"kg serve ({args.workers} workers, {mode}) on {args.store}: ready in {ready:.1f} s; "
-        f"{args.clients} keep-alive loopback clients for {elapsed:.1f} s; load average {load:.1f}"
+        f"kg serve ({args.workers} workers, {args.mode}) on {args.store}: ready in {ready:.1f} s, "
+        f"{rss_ready / 1e9:.2f} GB resident in all its processes ({rss_end / 1e9:.2f} GB at the end)"
     )
+    print(f"example queries, median of {args.repeat} (ms): rows")
+    for name, rows, seconds in examples:
+        print(f"  {name:<28} {seconds * 1000:>9.1f}  {rows}")
+    print(f"{args.clients} keep-alive loopback clients for {elapsed:.1f} s; load average {load:.1f}")
     print(f"query: {QUERY}")
     print(
         f"{len(every):,} requests, {len(errors)} errors: {len(every) / elapsed:,.0f} requests/s; "

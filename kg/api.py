@@ -29,7 +29,7 @@ from kg.graph.nx import authors_in_order, core_view, to_networkx
 from kg.graph.rdf import new_dataset
 from kg.graph.shacl import ValidationReport, validate_store
 from kg.store import QueryResult, run_query
-from kg.store.disk import STORE_DIRNAME, compact, find_store, open_store, write_store
+from kg.store.disk import STORE_DIRNAME, compact, find_store, open_store, stored_stats, write_store
 from kg.types import ENTITY_TYPES, Assertion, Paper
 from kg.vocab import ENTITY_CLASSES, KG, XSD, bind_prefixes
 
@@ -230,8 +230,7 @@ class KnowledgeGraph:
         if path.is_dir() and (found := find_store(path)) is not None:
             found = found.resolve()  # one generation: the store and its stats.json together
             graph = cls(open_store(found), path=found)
-            with contextlib.suppress(OSError, ValueError):
-                graph._stats = json.loads((found.parent / STATS_FILE).read_text(encoding="utf-8"))
+            graph._stats = stored_stats(found)
             return graph
         if path.is_dir() or not path.suffix:
             looked = f"{path / STORE_DIRNAME}/ and {path / 'kg.nq'}"
@@ -259,9 +258,18 @@ class KnowledgeGraph:
         self._nx = self._stats = None
         return infer(self.store, regime)
 
-    def validate(self) -> ValidationReport:
-        """Check the graph against the SHACL shapes of ``ontology/shapes.ttl`` (see :mod:`kg.graph.shacl`)."""
-        return validate_store(self.store)
+    def validate(
+        self, *, jobs: int | None = None, on_part: Callable[[int, int], None] | None = None
+    ) -> ValidationReport:
+        """Check the graph against the SHACL shapes of ``ontology/shapes.ttl`` (see :mod:`kg.graph.shacl`),
+        in ``jobs`` processes if the store is on disk (default: one per core); ``on_part(done, total)``
+        reports progress."""
+        from kg.execute import default_jobs
+
+        if self.path is not None:
+            with contextlib.suppress(RuntimeError):  # a store opened read-only has nothing to flush
+                self.store.flush()
+        return validate_store(self.store, path=self.path, jobs=jobs or default_jobs(), on_part=on_part)
 
     def save(
         self, out_dir: str | os.PathLike[str] = "outputs", *, formats: Iterable[str] | None = None

@@ -51,7 +51,10 @@ def build(
         ),
     ] = None,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Extraction processes (default: one per core).")
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processes for extraction and validation (default: one per core)."
+        ),
     ] = None,
     executor: Annotated[
         Executor, typer.Option("--executor", help="Where extraction runs: this machine, or a Dask cluster.")
@@ -115,7 +118,7 @@ def build(
         )
         progress.update(task, description="validating", total=None)
         clock = time.perf_counter()
-        validation = kg.validate()
+        validation = kg.validate(jobs=jobs, on_part=on_paper)
         kg.report.stages["validating"] = round(time.perf_counter() - clock, 2)
         if not validation.conforms:
             raise ValidationError(f"{validation.summary()}; nothing written (see `kg validate`)")

@@ -69,9 +69,13 @@ def query(
 @app.command()
 def stats(graph: GraphOption = DEFAULT_OUT) -> None:
     """Count papers, entities per type, edges per relation and triples of a built graph."""
-    from kg.api import KnowledgeGraph
+    from kg.store.disk import stored_stats
 
-    numbers = KnowledgeGraph.load(graph).stats()
+    numbers = stored_stats(graph)
+    if numbers is None:  # a graph file, or a store written by another tool: count
+        from kg.api import KnowledgeGraph
+
+        numbers = KnowledgeGraph.load(graph).stats()
     out.print(f"papers    {numbers['papers']}")
     for etype, n in numbers["entities"].items():
         out.print(f"{etype:<9} {n}")

@@ -8,10 +8,16 @@ with the ontology mixed in, and validated there without inference (the shapes ne
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import itertools
+import multiprocessing
+import os
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+import zlib
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -19,9 +25,11 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.graph.iri import ENTITIES_GRAPH
-from kg.vocab import KGID, RDF, XSD, bind_prefixes, ontology_graph, shapes_graph
+from kg.vocab import KG, KGID, RDF, RDFS, XSD, bind_prefixes, ontology_graph, shapes_graph
 
 _XSD_STRING = str(XSD.string)
+#: The shipped ontology, parsed once per process (read, never changed).
+_ontology = functools.cache(ontology_graph)
 
 
 @dataclass(frozen=True)
@@ -103,103 +111,231 @@ def _show(report: Graph, node: Node | None) -> str:
     return node.n3(report.namespace_manager)
 
 
-def _results(report: Graph) -> Iterable[Violation]:
+def _results(report: Graph) -> Iterable[tuple[Violation, Node, Node]]:
+    """Each result of a pySHACL report: the violation, its focus node and its source shape."""
     bind_prefixes(report)
     for result in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(result, SH.resultSeverity)
-        yield Violation(
-            focus=_show(report, report.value(result, SH.focusNode)),
+        focus = report.value(result, SH.focusNode)
+        violation = Violation(
+            focus=_show(report, focus),
             path=_show(report, report.value(result, SH.resultPath)),
             message=" ".join(str(report.value(result, SH.resultMessage, default="")).split()),
             severity=str(severity).removeprefix(str(SH)),
         )
+        yield violation, focus, report.value(result, SH.sourceShape)
 
 
-def validate_graph(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
-    """Validate an rdflib graph against ``shapes`` (default: the shipped shapes.ttl), in place.
+def _validate(
+    graph: Graph, shapes: Graph | None, use_shapes: list[Node] | None = None
+) -> tuple[list[tuple[Violation, Node, Node]], int]:
+    """pySHACL over ``graph`` with the ontology added (with only ``use_shapes``, if given): each
+    result, and the triples checked.
 
     The shipped ontology is added to ``graph`` first: the shapes rely on its rdfs:subClassOf
     axioms (``kg:Method`` is a ``kg:Entity``) instead of inference.
     """
     import pyshacl
 
-    started = time.perf_counter()
-    graph += ontology_graph()
+    graph += _ontology()
     # The shapes graph is read for every shape evaluation: a context-free store is faster.
     fast_shapes = Graph(store="SimpleMemory")
     for triple in shapes if shapes is not None else shapes_graph():
         fast_shapes.add(triple)
-    conforms, report, _ = pyshacl.validate(
-        graph, shacl_graph=fast_shapes, inference="none", inplace=True, allow_warnings=True
+    _, report, _ = pyshacl.validate(
+        graph,
+        shacl_graph=fast_shapes,
+        inference="none",
+        inplace=True,
+        allow_warnings=True,
+        use_shapes=use_shapes,
     )
-    results = sorted(_results(report), key=lambda v: (v.severity, v.focus, v.path, v.message))
+    return list(_results(report)), len(graph)
+
+
+def validate_graph(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
+    """Validate an rdflib graph against ``shapes`` (default: the shipped shapes.ttl), in place
+    (the ontology is added to it)."""
+    started = time.perf_counter()
+    found, triples = _validate(graph, shapes)
+    results = sorted({v for v, _, _ in found}, key=_order)
+    violations = tuple(v for v in results if v.severity == "Violation")
     return ValidationReport(
-        conforms=bool(conforms),
-        violations=tuple(v for v in results if v.severity == "Violation"),
+        conforms=not violations,
+        violations=violations,
         warnings=tuple(v for v in results if v.severity != "Violation"),
-        triples=len(graph),
+        triples=triples,
         seconds=time.perf_counter() - started,
     )
 
 
 #: Paper graphs checked together: big enough that pySHACL's fixed cost per call is small,
-#: small enough that the copy in memory stays a few hundred MB.
-PAPERS_PER_CHUNK = 2_000
+#: small enough that a part's copy in memory stays a few hundred MB.
+PAPERS_PER_PART = 1_000
+#: Entities checked together, for the same reasons.
+ENTITIES_PER_PART = 50_000
 _PAPER_GRAPHS = str(KGID["graph/paper/"])
 _ENTITIES = ox.NamedNode(str(ENTITIES_GRAPH))
+_ENTITY_KEY = ox.NamedNode(str(KG.entityKey))
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What one pySHACL call checks: the shared graphs, some paper graphs or some entities."""
+
+    kind: str  # "shared", "papers" or "entities"
+    names: tuple[str, ...] = ()  # graph IRIs for "papers", entity IRIs for "entities"
 
 
 def validate_store(
-    store: ox.Store, shapes: Graph | None = None, *, chunk: int = PAPERS_PER_CHUNK
+    store: ox.Store,
+    shapes: Graph | None = None,
+    *,
+    path: str | os.PathLike[str] | None = None,
+    jobs: int = 1,
+    papers_per_part: int = PAPERS_PER_PART,
+    entities_per_part: int = ENTITIES_PER_PART,
+    on_part: Callable[[int, int], None] | None = None,
 ) -> ValidationReport:
     """Validate every graph of an Oxigraph store against the shapes, a part at a time.
 
-    The graphs papers share (entities, ontology, statistics) are checked together; then the
-    paper graphs, ``chunk`` at a time, each with the types of the entities, people and venues
-    they point to (what ``sh:class`` needs). A violation found in a chunk counts only if its
-    focus node is described there: the nodes a chunk only points to are checked with the
-    graphs they are described in. Time grows linearly with the number of papers, memory with
-    the chunk; the violations are those of the whole graph checked at once.
+    The parts: the small graphs papers share (ontology, statistics); the entities,
+    ``entities_per_part`` at a time, those of one ``kg:entityKey`` always together (so that key
+    uniqueness is checked whole); the paper graphs, ``papers_per_part`` at a time. Each part
+    comes with the ``rdf:type`` of the nodes it points to, which ``sh:class`` needs; a violation
+    of a class-targeted shape counts only where its focus node is described, since a node a part
+    only points to is checked with its own part. The violations are those of the whole graph
+    checked at once; time grows linearly with the graph and memory with the part.
+
+    With ``jobs`` > 1 and the ``path`` of the on-disk store (flushed, not written meanwhile),
+    parts are checked in that many processes, each opening the store read-only.
+    ``on_part(done, total)`` is called as parts are checked, for progress displays.
     """
     started = time.perf_counter()
-    papers, shared = [], []
-    for graph in store.named_graphs():
-        (papers if graph.value.startswith(_PAPER_GRAPHS) else shared).append(graph)
-    parts = [validate_graph(_memory_graph(store, shared, with_default=True), shapes)]
-    papers.sort(key=lambda g: g.value)
-    for i in range(0, len(papers), chunk):
-        graph = _memory_graph(store, papers[i : i + chunk])
-        described = {_show(graph, s) for s in graph.subjects(unique=True)}
-        _add_types(store, graph)
-        report = validate_graph(graph, shapes)
-        parts.append(
-            replace(
-                report,
-                violations=tuple(v for v in report.violations if v.focus in described),
-                warnings=tuple(v for v in report.warnings if v.focus in described),
+    parts = _parts(store, papers_per_part, entities_per_part)
+    shapes = shapes if shapes is not None else shapes_graph()
+    shapes_text = shapes.serialize(format="nt")
+    checked: list[tuple[list[Violation], int]] = []
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and path is not None and len(parts) > 1:
+            context = multiprocessing.get_context("spawn")
+            pool = stack.enter_context(ProcessPoolExecutor(min(jobs, len(parts)), mp_context=context))
+            results = pool.map(
+                _check_part_at, itertools.repeat(str(path)), parts, itertools.repeat(shapes_text)
             )
-        )
-    violations = sorted({v for part in parts for v in part.violations}, key=_order)
-    warnings = sorted({v for part in parts for v in part.warnings}, key=_order)
+        else:
+            results = (_check_part(store, part, shapes) for part in parts)
+        for result in results:
+            checked.append(result)
+            if on_part is not None:
+                on_part(len(checked), len(parts))
+    violations = sorted({v for found, _ in checked for v in found if v.severity == "Violation"}, key=_order)
+    warnings = sorted({v for found, _ in checked for v in found if v.severity != "Violation"}, key=_order)
     return ValidationReport(
         conforms=not violations,
         violations=tuple(violations),
         warnings=tuple(warnings),
-        triples=sum(part.triples for part in parts),
+        triples=sum(triples for _, triples in checked),
         seconds=time.perf_counter() - started,
+    )
+
+
+def _parts(store: ox.Store, papers_per_part: int, entities_per_part: int) -> list[_Part]:
+    """The shared part, the entity parts (grouped by key) and the paper parts of ``store``."""
+    papers = sorted(g.value for g in store.named_graphs() if g.value.startswith(_PAPER_GRAPHS))
+    keys = {
+        q.subject.value: q.object.value
+        for q in store.quads_for_pattern(None, _ENTITY_KEY, None, _ENTITIES)
+        if isinstance(q.subject, ox.NamedNode)
+    }
+    described = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH {_ENTITIES} {{ ?s ?p ?o }} }}")
+    for (subject,) in described:  # entities without a key (a violation) and extractors
+        if isinstance(subject, ox.NamedNode):
+            keys.setdefault(subject.value, subject.value)
+    n = max(1, -(-len(keys) // entities_per_part))
+    groups: list[list[str]] = [[] for _ in range(n)]
+    for subject, key in keys.items():
+        groups[zlib.crc32(key.encode()) % n].append(subject)
+    return [
+        _Part("shared"),
+        *(_Part("entities", tuple(sorted(group))) for group in groups if group),
+        *(
+            _Part("papers", tuple(papers[i : i + papers_per_part]))
+            for i in range(0, len(papers), papers_per_part)
+        ),
+    ]
+
+
+_OPEN: dict[str, ox.Store] = {}
+
+
+def _check_part_at(path: str, part: _Part, shapes_text: str) -> tuple[list[Violation], int]:
+    """:func:`_check_part` in a worker process, over the store at ``path`` opened read-only once."""
+    store = _OPEN.get(path)
+    if store is None:
+        store = _OPEN[path] = ox.Store.read_only(path)
+    return _check_part(store, part, _parsed_shapes(shapes_text))
+
+
+@functools.cache
+def _parsed_shapes(text: str) -> Graph:
+    """The shapes graph sent to a worker process as N-Triples, parsed once."""
+    return Graph().parse(data=text, format="nt")
+
+
+def _check_part(store: ox.Store, part: _Part, shapes: Graph) -> tuple[list[Violation], int]:
+    """The violations found in one part, and the number of triples checked."""
+    if part.kind == "shared":
+        quads = itertools.chain(
+            (
+                q
+                for g in store.named_graphs()
+                if g != _ENTITIES and not g.value.startswith(_PAPER_GRAPHS)
+                for q in store.quads_for_pattern(None, None, None, g)
+            ),
+            store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
+        )
+    elif part.kind == "entities":
+        quads = (
+            q for s in part.names for q in store.quads_for_pattern(ox.NamedNode(s), None, None, _ENTITIES)
+        )
+    else:
+        quads = (q for g in part.names for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    graph = _rdflib_graph((q.subject, q.predicate, q.object) for q in quads)
+    described = set(graph.subjects())
+    use_shapes = _shapes_with_targets(shapes, set(graph.objects(None, RDF.type)))
+    if part.kind != "shared":
+        _add_types(store, graph)
+    class_targeted = set(shapes.subjects(SH.targetClass, None))
+    found, triples = _validate(graph, shapes, use_shapes)
+    kept = [v for v, focus, source in found if focus in described or source not in class_targeted]
+    return kept, triples
+
+
+def _shapes_with_targets(shapes: Graph, classes: set[Node]) -> list[Node]:
+    """The named shapes that may have a focus node among the instances of ``classes``: all but
+    those targeting only classes that are neither one of ``classes`` nor a superclass of one
+    (their focus nodes in a part would only be nodes it points to)."""
+    ontology = _ontology()
+    reachable = set(classes)
+    for cls in classes:
+        reachable.update(ontology.transitive_objects(cls, RDFS.subClassOf))
+    named = {
+        shape
+        for kind in (SH.NodeShape, SH.PropertyShape)
+        for shape in shapes.subjects(RDF.type, kind)
+        if isinstance(shape, URIRef)
+    }
+    return sorted(
+        shape
+        for shape in named
+        if not (targets := set(shapes.objects(shape, SH.targetClass))) or targets & reachable
     )
 
 
 def _order(v: Violation) -> tuple[str, str, str, str]:
     return (v.severity, v.focus, v.path, v.message)
-
-
-def _memory_graph(store: ox.Store, graphs: list, *, with_default: bool = False) -> Graph:
-    """The distinct triples of ``graphs`` of ``store`` (and its default graph) in an rdflib Graph."""
-    quads = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
-    if with_default:
-        quads = itertools.chain(quads, store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return _rdflib_graph((q.subject, q.predicate, q.object) for q in quads)
 
 
 def _add_types(store: ox.Store, graph: Graph) -> None:

@@ -9,12 +9,15 @@ index, so that point lookups, and so the joins of a query, read fewer files).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import GraphNotFoundError, InputError
+from kg.formats import STATS_FILE
 
 #: Where ``kg build`` puts the store inside its output folder.
 STORE_DIRNAME = "store"
@@ -31,6 +34,17 @@ def find_store(path: str | os.PathLike[str]) -> Path | None:
     for candidate in (path, path / STORE_DIRNAME):
         if is_store(candidate):
             return candidate
+    return None
+
+
+def stored_stats(path: str | os.PathLike[str]) -> dict[str, object] | None:
+    """The statistics the build wrote beside the store at ``path`` (or ``path/store``): the
+    ``stats.json`` of the same output generation; None if there is no such file."""
+    found = find_store(path)
+    if found is None:
+        return None
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads((found.resolve().parent / STATS_FILE).read_text(encoding="utf-8"))
     return None
 
 

@@ -194,6 +194,26 @@ def test_cli_stats(sample_outputs: Path, sample_kg: KnowledgeGraph) -> None:
         assert int(lines[relation]) == n, relation
 
 
+def test_cli_stats_reads_the_build_numbers_without_loading_the_graph(sample_outputs: Path) -> None:
+    """`kg stats` on an output folder prints its stats.json; it imports neither kg.api nor pandas."""
+    code = (
+        "import sys; sys.argv = ['kg', 'stats', '--graph', sys.argv[1]]\n"
+        "from kg.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted({'kg.api', 'pandas', 'networkx'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(sample_outputs)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert "papers    344" in done.stdout
+
+
+def test_cli_stats_of_a_graph_file_counts(sample_outputs: Path, sample_kg: KnowledgeGraph) -> None:
+    run = kg("stats", "--graph", sample_outputs / "kg.nq")
+    assert run.code == 0, run.stderr
+    assert f"triples   {sample_kg.stats()['triples']}" in run.stdout
+
+
 # --- bad input ---------------------------------------------------------------------------------
 
 

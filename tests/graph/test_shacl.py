@@ -134,29 +134,65 @@ def test_cli_build_fails_loudly_on_violations(sample_corpus, tmp_path: Path, mon
     assert (out / "cache" / "extractions.sqlite").exists()  # the extractions are kept for the next build
 
 
-def test_validate_store_in_chunks_finds_what_the_whole_graph_check_finds(sample_kg) -> None:
-    """Breakages in the entities graph and in paper graphs, one that needs both (a role whose
-    object is no entity), found the same when papers are checked 50 at a time."""
+@pytest.fixture(scope="module")
+def broken_store(sample_kg, tmp_path_factory):
+    """The sample graph on disk, broken in the entities graph, in paper graphs and across both:
+    a second label, a missing title, a role whose object is no entity, two entities (most likely
+    in different parts) sharing a key, an entity relation and an assertion subject that point to
+    a node that is no entity."""
     import pyoxigraph as ox
 
     from kg.graph.iri import ENTITIES_GRAPH
 
-    store = ox.Store()
+    path = tmp_path_factory.mktemp("broken") / "store"
+    store = ox.Store(str(path))
     store.bulk_extend(sample_kg.store)
     entities = ox.NamedNode(str(ENTITIES_GRAPH))
     rdf_type, kg_ns = ox.NamedNode(str(RDF.type)), str(KG)
-    entity = next(store.quads_for_pattern(None, rdf_type, ox.NamedNode(kg_ns + "Method"), entities)).subject
-    store.add(ox.Quad(entity, ox.NamedNode(str(SKOS.prefLabel)), ox.Literal("a second label"), entities))
+    not_entity = ox.NamedNode(kg_ns + "notAnEntity")
+    methods = sorted(
+        q.subject for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(kg_ns + "Method"), entities)
+    )
+    store.add(ox.Quad(methods[0], ox.NamedNode(str(SKOS.prefLabel)), ox.Literal("a second label"), entities))
+    key = ox.NamedNode(str(KG.entityKey))
+    (first_key,) = [q.object for q in store.quads_for_pattern(methods[1], key, None, entities)]
+    for q in list(store.quads_for_pattern(methods[-1], key, None, entities)):
+        store.remove(q)
+    store.add(ox.Quad(methods[-1], key, first_key, entities))
+    store.add(ox.Quad(methods[2], ox.NamedNode(str(SKOS.broader)), not_entity, entities))
     papers = sorted(store.quads_for_pattern(None, rdf_type, ox.NamedNode(kg_ns + "Paper")), key=str)
     title = next(store.quads_for_pattern(papers[0].subject, ox.NamedNode(str(DCTERMS.title)), None))
     store.remove(title)
     late = papers[-1]
-    store.add(
-        ox.Quad(
-            late.subject, ox.NamedNode(kg_ns + "uses"), ox.NamedNode(kg_ns + "notAnEntity"), late.graph_name
-        )
+    store.add(ox.Quad(late.subject, ox.NamedNode(kg_ns + "uses"), not_entity, late.graph_name))
+    assertion = next(
+        store.quads_for_pattern(None, rdf_type, ox.NamedNode(kg_ns + "Assertion"), papers[5].graph_name)
     )
-    chunked = validate_store(store, chunk=50)
+    subject = ox.NamedNode(str(RDF.subject))
+    for q in list(store.quads_for_pattern(assertion.subject, subject, None, assertion.graph_name)):
+        store.remove(q)
+    store.add(ox.Quad(assertion.subject, subject, not_entity, assertion.graph_name))
+    store.flush()
+    yield store, path
+    del store
+
+
+def test_validate_store_in_parts_finds_what_the_whole_graph_check_finds(broken_store) -> None:
+    store, _ = broken_store
     whole = validate_graph(memory_graph(store))
-    assert len(whole.violations) == 3, whole.summary(10)
-    assert chunked.violations == whole.violations
+    assert len(whole.violations) >= 6, whole.summary(10)
+    paths = {v.path for v in whole.violations}
+    assert {"skos:prefLabel", "dcterms:title", "^kg:entityKey", "kg:uses"} <= paths, paths
+    assert "kg:notAnEntity" in {v.focus for v in whole.violations}
+    parts = validate_store(store, papers_per_part=50, entities_per_part=500)
+    assert parts.violations == whole.violations
+    assert parts.warnings == whole.warnings
+
+
+def test_validate_store_in_processes(broken_store) -> None:
+    """Parts checked by two processes over the store on disk: the same report as in one."""
+    store, path = broken_store
+    one = validate_store(store, papers_per_part=100, entities_per_part=1_000)
+    two = validate_store(store, path=path, jobs=2, papers_per_part=100, entities_per_part=1_000)
+    assert not two.conforms
+    assert (two.violations, two.warnings, two.triples) == (one.violations, one.warnings, one.triples)
