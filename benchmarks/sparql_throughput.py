@@ -81,7 +81,7 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def example_latencies(port: int, repeat: int) -> list[tuple[str, int, float]]:
+def example_latencies(port: int, repeat: int) -> list[tuple[str, str, float]]:
     """Each query of queries/: its name, its rows and the median seconds of ``repeat`` runs."""
     import json
 
@@ -89,16 +89,17 @@ def example_latencies(port: int, repeat: int) -> list[tuple[str, int, float]]:
     headers = {"Accept": "application/sparql-results+json", "Content-Type": "application/sparql-query"}
     results = []
     for path in sorted((ROOT / "queries").glob("*.rq")):
-        times, rows = [], 0
+        times, rows = [], "0"
         for _ in range(repeat):
             started = time.perf_counter()
             connection.request("POST", "/sparql", body=path.read_bytes(), headers=headers)
             response = connection.getresponse()
             body = response.read()
             times.append(time.perf_counter() - started)
-            if response.status != 200:
-                raise SystemExit(f"{path.name}: HTTP {response.status}: {body[:200]!r}")
-            rows = len(json.loads(body)["results"]["bindings"])
+            if response.status != 200:  # the endpoint's time limit, say: reported, not retried
+                rows = f"HTTP {response.status}"
+                break
+            rows = str(len(json.loads(body)["results"]["bindings"]))
         results.append((path.stem, rows, statistics.median(times)))
     connection.close()
     return results

@@ -294,14 +294,12 @@ class KnowledgeGraph:
         written = {"store": self._write_store(out / STORE_DIRNAME)}
         rdf = [fmt for fmt in chosen if fmt in RDF_OUTPUTS]
         written.update(write_rdf(self.store, out, [RDF_OUTPUTS[fmt] for fmt in rdf]))
-        if {"graphml", "csv", "html"} & chosen:
-            G = self.to_networkx()
-            if "graphml" in chosen:
-                written["kg.graphml"] = write_graphml(G, out / "kg.graphml")
-            if "csv" in chosen:
-                written.update(write_tables(G, out))
-            if "html" in chosen:
-                written["explorer.html"] = write_explorer(core_view(G), out / "explorer.html")
+        if "graphml" in chosen:
+            written["kg.graphml"] = write_graphml(self.store, out / "kg.graphml")
+        if "csv" in chosen:
+            written.update(write_tables(self.store, out))
+        if "html" in chosen:
+            written["explorer.html"] = write_explorer(core_view(self.to_networkx()), out / "explorer.html")
         written[STATS_FILE] = write_text(out / STATS_FILE, json.dumps(self.stats(), indent=2) + "\n")
         return written
 

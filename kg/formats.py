@@ -64,8 +64,9 @@ RDF_OUTPUTS = {"nq": "nquads", "trig": "trig", "ttl": "turtle", "nt": "ntriples"
 #: The outputs a build may write besides the store, ``stats.json`` and ``problems.txt`` (always written).
 OUTPUT_FORMATS = (*RDF_OUTPUTS, "graphml", "csv", "html")
 #: Above this many papers a build writes only :data:`LARGE_DEFAULT` unless told otherwise: the
-#: union formats (Turtle, N-Triples, JSON-LD) are sorted in memory, and GraphML, CSV and the
-#: explorer are written from the whole NetworkX view; the store and N-Quads hold everything.
+#: union formats (Turtle, N-Triples, JSON-LD) are sorted in memory, the explorer is drawn from
+#: the whole NetworkX view, and GraphML and CSV (streamed) take minutes; the store and N-Quads
+#: hold everything.
 LARGE_GRAPH = 20_000
 LARGE_DEFAULT = frozenset({"nq"})
 #: The whole-graph counts, written by every build, read by ``kg stats``.

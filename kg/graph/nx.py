@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Container, Iterator
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.store.query import run_query
+from kg.store.query import run_query, select_rows
 from kg.vocab import ENTITY_CLASSES, RELATION_PROPERTIES, ROLE_PROPERTIES
 
 _TYPE_OF_CLASS = {str(cls): name for name, cls in ENTITY_CLASSES.items()}
@@ -32,15 +34,118 @@ def authors_in_order(store: ox.Store) -> dict[str, list[str]]:
     return dict(names)
 
 
+def entity_nodes(store: ox.Store) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each entity with a type and a label, as (IRI, attributes): ``type``, ``label``, ``aliases``.
+
+    Streamed from the store; memory grows with the aliases of the graph, not its papers.
+    """
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for node, alias in select_rows(store, "SELECT ?e ?a WHERE { ?e skos:altLabel ?a }"):
+        aliases[node].append(alias)
+    entities = select_rows(
+        store,
+        f"SELECT ?e ?class ?label WHERE {{ VALUES ?class {{ {_values(_TYPE_OF_CLASS)} }} "
+        "?e a ?class ; skos:prefLabel ?label }",
+    )
+    for node, cls, label in entities:
+        yield node, {"type": _TYPE_OF_CLASS[cls], "label": label, "aliases": sorted(aliases.pop(node, []))}
+
+
+def paper_nodes(store: ox.Store) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each paper with a title, as (IRI, attributes): ``type``, ``label``, ``aliases``, ``title``,
+    ``abstract``, ``date``, ``year``, ``n_authors``, ``authors`` (in order), ``venue``, ``links``."""
+    authors = authors_in_order(store)
+    links: dict[str, list[str]] = defaultdict(list)
+    for node, link in select_rows(store, "SELECT ?p ?l WHERE { ?p a kg:Paper ; schema:sameAs ?l }"):
+        links[node].append(link)
+    papers = select_rows(
+        store,
+        """SELECT ?p ?title ?abstract ?date ?year ?n ?venue ?url WHERE {
+             ?p a kg:Paper ; dcterms:title ?title .
+             OPTIONAL { ?p dcterms:abstract ?abstract } OPTIONAL { ?p dcterms:date ?date }
+             OPTIONAL { ?p kg:year ?year } OPTIONAL { ?p kg:authorCount ?n }
+             OPTIONAL { ?p kg:venue/schema:name ?venue } OPTIONAL { ?p schema:url ?url } }""",
+    )
+    for node, title, abstract, date, year, n_authors, venue, url in papers:
+        yield (
+            node,
+            {
+                "type": "Paper",
+                "label": title,
+                "aliases": [],
+                "title": title,
+                "abstract": abstract or "",
+                "date": date,
+                "year": year,
+                "n_authors": n_authors,
+                "authors": authors.get(node, []),
+                "venue": venue,
+                "links": [*([url] if url else []), *sorted(links.get(node, []))],
+            },
+        )
+
+
+def graph_nodes(store: ox.Store) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The nodes of the view: every entity (:func:`entity_nodes`), then every paper (:func:`paper_nodes`)."""
+    yield from entity_nodes(store)
+    yield from paper_nodes(store)
+
+
+def node_iris(store: ox.Store) -> set[str]:
+    """The IRIs of the view's nodes, without their attributes."""
+    entities = select_rows(
+        store,
+        f"SELECT DISTINCT ?e WHERE {{ VALUES ?class {{ {_values(_TYPE_OF_CLASS)} }} "
+        "?e a ?class ; skos:prefLabel ?label }",
+    )
+    papers = select_rows(store, "SELECT DISTINCT ?p WHERE { ?p a kg:Paper ; dcterms:title ?title }")
+    return {row[0] for row in entities} | {row[0] for row in papers}
+
+
+#: Offsets fold into one number so that the first mention (lowest start, then lowest end) is a MIN.
+_OFFSET_BASE = 10**7
+
+
+def graph_edges(store: ox.Store, nodes: Container[str]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """The edges of the view between ``nodes``, as (source, target, relation, attributes):
+    ``relation``, ``weight`` (supporting papers, at least 1), ``evidence`` (one sentence) and,
+    when the store has them, ``start``/``end`` of the first mention (lowest offsets) in the
+    paper's title + blank line + abstract. Streamed from the store."""
+    edges = select_rows(
+        store,
+        f"""SELECT ?s ?prop ?o (SAMPLE(?sentence) AS ?evidence) (COUNT(DISTINCT ?paper) AS ?support)
+                   (MIN(?start * {_OFFSET_BASE} + ?end) AS ?first)
+            WHERE {{
+              VALUES ?prop {{ {_values(_RELATION_OF_PROPERTY)} }}
+              ?s ?prop ?o .
+              OPTIONAL {{ ?a rdf:subject ?s ; rdf:predicate ?prop ; rdf:object ?o ;
+                             kg:evidence ?sentence ; prov:wasDerivedFrom ?paper .
+                          OPTIONAL {{ ?a kg:startOffset ?start ; kg:endOffset ?end }} }}
+            }} GROUP BY ?s ?prop ?o""",
+    )
+    for s, prop, o, evidence, support, first in edges:
+        if s in nodes and o in nodes:
+            relation = _RELATION_OF_PROPERTY[prop]
+            data = {
+                "relation": relation,
+                "weight": max(support, 1),
+                "evidence": [evidence] if evidence else [],
+            }
+            if first is not None:
+                data["start"], data["end"] = divmod(int(first), _OFFSET_BASE)
+            yield s, o, relation, data
+
+
 def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
-    """Papers and entities as nodes; paper roles and entity relations as edges.
+    """Papers and entities as nodes (:func:`graph_nodes`); paper roles and entity relations as
+    edges (:func:`graph_edges`), keyed by relation.
 
     Node attributes: ``type`` (Paper, Method, Dataset, Task, Metric, Concept), ``label``,
-    ``aliases``; papers also ``title``, ``abstract``, ``date``, ``n_authors``. Edge attributes:
-    ``relation`` (a paper role such as proposes or mentions, or an entity relation such as usedFor
-    or broader), ``weight`` (number of
-    supporting papers), ``evidence`` (sentences) and ``start``/``end`` (character offsets of the
-    mention in the paper's title + blank line + abstract, when the store has them).
+    ``aliases``; papers also ``title``, ``abstract``, ``date``, ``year``, ``n_authors``,
+    ``authors``, ``venue``, ``links``. Edge attributes: ``relation`` (a paper role such as
+    proposes or mentions, or an entity relation such as usedFor or broader), ``weight`` (number
+    of supporting papers), ``evidence`` (sentences) and ``start``/``end`` (character offsets of
+    the first mention in the paper's title + blank line + abstract, when the store has them).
 
     Examples
     --------
@@ -50,77 +155,9 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
     'Paper'
     """
     G = nx.MultiDiGraph()
-    aliases: dict[str, list[str]] = defaultdict(list)
-    for node, alias in run_query(store, "SELECT ?e ?a WHERE { ?e skos:altLabel ?a }").rows:
-        aliases[node].append(alias)
-    entities = run_query(
-        store,
-        f"SELECT ?e ?class ?label WHERE {{ VALUES ?class {{ {_values(_TYPE_OF_CLASS)} }} "
-        "?e a ?class ; skos:prefLabel ?label }",
-    )
-    for node, cls, label in entities.rows:
-        G.add_node(node, type=_TYPE_OF_CLASS[cls], label=label, aliases=sorted(aliases[node]))
-    papers = run_query(
-        store,
-        """SELECT ?p ?title ?abstract ?date ?year ?n ?venue ?url WHERE {
-             ?p a kg:Paper ; dcterms:title ?title .
-             OPTIONAL { ?p dcterms:abstract ?abstract } OPTIONAL { ?p dcterms:date ?date }
-             OPTIONAL { ?p kg:year ?year } OPTIONAL { ?p kg:authorCount ?n }
-             OPTIONAL { ?p kg:venue/schema:name ?venue } OPTIONAL { ?p schema:url ?url } }""",
-    )
-    authors = authors_in_order(store)
-    links: dict[str, list[str]] = defaultdict(list)
-    for node, link in run_query(store, "SELECT ?p ?l WHERE { ?p a kg:Paper ; schema:sameAs ?l }").rows:
-        links[node].append(link)
-    for node, title, abstract, date, year, n_authors, venue, url in papers.rows:
-        G.add_node(
-            node,
-            type="Paper",
-            label=title,
-            aliases=[],
-            title=title,
-            abstract=abstract or "",
-            date=date,
-            year=year,
-            n_authors=n_authors,
-            authors=authors.get(node, []),
-            venue=venue,
-            links=[*([url] if url else []), *sorted(links[node])],
-        )
-    edges = run_query(
-        store,
-        f"""SELECT ?s ?prop ?o (SAMPLE(?sentence) AS ?evidence) (COUNT(DISTINCT ?paper) AS ?support)
-            WHERE {{
-              VALUES ?prop {{ {_values(_RELATION_OF_PROPERTY)} }}
-              ?s ?prop ?o .
-              OPTIONAL {{ ?a rdf:subject ?s ; rdf:predicate ?prop ; rdf:object ?o ;
-                             kg:evidence ?sentence ; prov:wasDerivedFrom ?paper }}
-            }} GROUP BY ?s ?prop ?o""",
-    )
-    for s, prop, o, evidence, support in edges.rows:
-        if s in G and o in G:
-            relation = _RELATION_OF_PROPERTY[prop]
-            G.add_edge(
-                s,
-                o,
-                key=relation,
-                relation=relation,
-                weight=max(support, 1),
-                evidence=[evidence] if evidence else [],
-            )
-    # where the mention is: character offsets into the paper's title + "\n\n" + abstract
-    spans = run_query(
-        store,
-        f"""SELECT ?s ?prop ?o ?start ?end WHERE {{
-              VALUES ?prop {{ {_values(_RELATION_OF_PROPERTY)} }}
-              ?a rdf:subject ?s ; rdf:predicate ?prop ; rdf:object ?o ;
-                 kg:startOffset ?start ; kg:endOffset ?end
-            }} ORDER BY ?start""",
-    )
-    for s, prop, o, start, end in spans.rows:
-        relation = _RELATION_OF_PROPERTY[prop]
-        if G.has_edge(s, o, key=relation) and "start" not in G.edges[s, o, relation]:
-            G.edges[s, o, relation].update(start=start, end=end)  # the first mention
+    G.add_nodes_from(graph_nodes(store))
+    for s, o, relation, data in graph_edges(store, G):
+        G.add_edge(s, o, key=relation, **data)
     return G
 
 

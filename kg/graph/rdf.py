@@ -57,7 +57,7 @@ from kg.vocab import (
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65_536)
 def node(iri: str) -> ox.NamedNode:
     """The Oxigraph term of an IRI (vocabulary terms repeat: each is made once)."""
     return ox.NamedNode(str(iri))
@@ -195,7 +195,6 @@ def assertion_quads(assertion: Assertion) -> list[ox.Quad]:
     """
     best = assertion.provenance[0]
     graph = node(paper_graph_iri(best.paper_id))
-    shared = node(ENTITIES_GRAPH)
     if assertion.predicate in ROLE_PROPERTIES:
         subject = node(paper_iri(assertion.subject))
         predicate = node(ROLE_PROPERTIES[assertion.predicate])
@@ -207,31 +206,50 @@ def assertion_quads(assertion: Assertion) -> list[ox.Quad]:
         statement = assertion_iri(
             best.paper_id, assertion.predicate, assertion.object, subject=assertion.subject
         )
-        edge_graph = shared
+        edge_graph = node(ENTITIES_GRAPH)
     obj = node(entity_iri(assertion.object))
     statement = node(statement)
-    extractor = node(extractor_iri(best.extractor, best.version))
-    facts = [
-        (RDF.type, node(KG.Assertion)),
-        (RDF.subject, subject),
-        (RDF.predicate, predicate),
-        (RDF.object, obj),
-        (PROV.wasDerivedFrom, node(paper_iri(best.paper_id))),
-        (PROV.wasAttributedTo, extractor),
-        (KG.confidence, _literal(best.score, XSD.double)),
-        (KG.support, _integer(assertion.support)),
-        (KG.evidence, ox.Literal(best.sentence)),
-        (KG.startOffset, _integer(best.start)),
-        (KG.endOffset, _integer(best.end)),
-    ]
+    values = (
+        _ASSERTION,
+        subject,
+        predicate,
+        obj,
+        node(paper_iri(best.paper_id)),
+        node(extractor_iri(best.extractor, best.version)),
+        ox.Literal(str(best.score), datatype=_DOUBLE),
+        ox.Literal(str(assertion.support), datatype=_INTEGER),
+        ox.Literal(best.sentence),
+        ox.Literal(str(best.start), datatype=_INTEGER),
+        ox.Literal(str(best.end), datatype=_INTEGER),
+    )
     return [
         ox.Quad(subject, predicate, obj, edge_graph),
-        *(ox.Quad(statement, node(p), o, graph) for p, o in facts),
-        # Extractors are described once, beside the entities, not in every paper's graph.
-        ox.Quad(extractor, node(RDF.type), node(KG.Extractor), shared),
-        ox.Quad(extractor, node(RDFS.label), ox.Literal(best.extractor), shared),
-        ox.Quad(extractor, node(SCHEMA.softwareVersion), ox.Literal(best.version), shared),
+        *(ox.Quad(statement, p, o, graph) for p, o in zip(_ASSERTION_FACTS, values, strict=True)),
+        *_extractor_quads(best.extractor, best.version),
     ]
+
+
+#: The properties of a statement node, in the order :func:`assertion_quads` gives their values.
+_ASSERTION_FACTS = tuple(
+    node(p)
+    for p in (
+        *(RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom, PROV.wasAttributedTo),
+        *(KG.confidence, KG.support, KG.evidence, KG.startOffset, KG.endOffset),
+    )
+)
+_ASSERTION = node(KG.Assertion)
+_DOUBLE, _INTEGER = node(XSD.double), node(XSD.integer)
+
+
+@lru_cache(maxsize=256)
+def _extractor_quads(extractor: str, version: str) -> tuple[ox.Quad, ...]:
+    """An extractor's description, once beside the entities rather than in every paper's graph."""
+    shared, subject = node(ENTITIES_GRAPH), node(extractor_iri(extractor, version))
+    return (
+        ox.Quad(subject, node(RDF.type), node(KG.Extractor), shared),
+        ox.Quad(subject, node(RDFS.label), ox.Literal(extractor), shared),
+        ox.Quad(subject, node(SCHEMA.softwareVersion), ox.Literal(version), shared),
+    )
 
 
 def write_graph(

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.graph.iri import ENTITIES_GRAPH
+from kg.graph.iri import ENTITIES_GRAPH, ONTOLOGY_GRAPH, STATISTICS_GRAPH
 from kg.vocab import KG, KGID, RDF, RDFS, XSD, bind_prefixes, ontology_graph, shapes_graph
 
 _XSD_STRING = str(XSD.string)
@@ -176,6 +176,8 @@ PAPERS_PER_PART = 1_000
 ENTITIES_PER_PART = 50_000
 _PAPER_GRAPHS = str(KGID["graph/paper/"])
 _ENTITIES = ox.NamedNode(str(ENTITIES_GRAPH))
+#: The graphs checked in the shared part: what all papers share, besides the entities.
+_SHARED_GRAPHS = {str(ONTOLOGY_GRAPH), str(STATISTICS_GRAPH)}
 _ENTITY_KEY = ox.NamedNode(str(KG.entityKey))
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 
@@ -184,7 +186,7 @@ _RDF_TYPE = ox.NamedNode(str(RDF.type))
 class _Part:
     """What one pySHACL call checks: the shared graphs, some paper graphs or some entities."""
 
-    kind: str  # "shared", "papers" or "entities"
+    kind: str  # "shared", "papers", "entities" or "whole"
     names: tuple[str, ...] = ()  # graph IRIs for "papers", entity IRIs for "entities"
 
 
@@ -206,7 +208,8 @@ def validate_store(
     comes with the ``rdf:type`` of the nodes it points to, which ``sh:class`` needs; a violation
     of a class-targeted shape counts only where its focus node is described, since a node a part
     only points to is checked with its own part. The violations are those of the whole graph
-    checked at once; time grows linearly with the graph and memory with the part.
+    checked at once; time grows linearly with the graph and memory with the part. A store that
+    also holds the entailments of ``kg build --infer`` is checked whole.
 
     With ``jobs`` > 1 and the ``path`` of the on-disk store (flushed, not written meanwhile),
     parts are checked in that many processes, each opening the store read-only.
@@ -242,8 +245,13 @@ def validate_store(
 
 
 def _parts(store: ox.Store, papers_per_part: int, entities_per_part: int) -> list[_Part]:
-    """The shared part, the entity parts (grouped by key) and the paper parts of ``store``."""
-    papers = sorted(g.value for g in store.named_graphs() if g.value.startswith(_PAPER_GRAPHS))
+    """The shared part, the entity parts (grouped by key) and the paper parts of ``store``; or
+    one part, the whole store, if it has graphs that describe nodes of all the others (the
+    entailments of ``kg build --infer``)."""
+    graphs = [g.value for g in store.named_graphs()]
+    if set(graphs) - _SHARED_GRAPHS - {_ENTITIES.value} - {g for g in graphs if g.startswith(_PAPER_GRAPHS)}:
+        return [_Part("whole")]
+    papers = sorted(g for g in graphs if g.startswith(_PAPER_GRAPHS))
     keys = {
         q.subject.value: q.object.value
         for q in store.quads_for_pattern(None, _ENTITY_KEY, None, _ENTITIES)
@@ -286,7 +294,9 @@ def _parsed_shapes(text: str) -> Graph:
 
 def _check_part(store: ox.Store, part: _Part, shapes: Graph) -> tuple[list[Violation], int]:
     """The violations found in one part, and the number of triples checked."""
-    if part.kind == "shared":
+    if part.kind == "whole":
+        quads = iter(store)
+    elif part.kind == "shared":
         quads = itertools.chain(
             (
                 q
@@ -305,7 +315,7 @@ def _check_part(store: ox.Store, part: _Part, shapes: Graph) -> tuple[list[Viola
     graph = _rdflib_graph((q.subject, q.predicate, q.object) for q in quads)
     described = set(graph.subjects())
     use_shapes = _shapes_with_targets(shapes, set(graph.objects(None, RDF.type)))
-    if part.kind != "shared":
+    if part.kind in ("entities", "papers"):
         _add_types(store, graph)
     class_targeted = set(shapes.subjects(SH.targetClass, None))
     found, triples = _validate(graph, shapes, use_shapes)

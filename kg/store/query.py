@@ -138,6 +138,22 @@ def run_query(store: ox.Store, query: str) -> QueryResult:
         raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
 
 
+def select_rows(store: ox.Store, query: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of a SELECT query one at a time, as Python values (:func:`term_value`): for
+    answers too large to hold at once. Bad syntax or a failure is a QueryError."""
+    try:
+        answer = store.query(query, prefixes=PREFIX_IRIS, **dataset_options(query))
+        if not isinstance(answer, ox.QuerySolutions):
+            raise QueryError("select_rows needs a SELECT query")
+        columns = [v.value for v in answer.variables]
+        for solution in answer:
+            yield tuple(term_value(solution[c]) for c in columns)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed SPARQL query: {' '.join(str(exc).split())}") from None
+    except OSError as exc:
+        raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+
+
 def _collect(answer: Any) -> QueryResult:
     """Read an Oxigraph answer to the end into a QueryResult."""
     if isinstance(answer, ox.QueryBoolean):

@@ -17,6 +17,7 @@ import pytest
 
 from kg import KnowledgeGraph
 from kg.atomic import atomic_open, atomic_path, write_text
+from kg.export.tables import _xml_text
 from kg.graph.nx import core_view
 
 FAMO2O_TITLE = "Train Once, Get a Family"
@@ -165,6 +166,18 @@ def test_export_files_graphml_reads_back(sample_outputs: Path, G: nx.MultiDiGrap
     )
 
 
+def test_export_files_graphml_holds_every_attribute_of_the_view(
+    sample_outputs: Path, G: nx.MultiDiGraph
+) -> None:
+    """The streamed GraphML is the NetworkX view: every node and edge attribute, as text (but weight)."""
+    back = nx.read_graphml(sample_outputs / "kg.graphml")
+    for node, data in G.nodes(data=True):
+        assert back.nodes[node] == {name: _xml_text(value) for name, value in data.items()}, node
+    for s, o, key, data in G.edges(keys=True, data=True):
+        expected = {name: value if name == "weight" else _xml_text(value) for name, value in data.items()}
+        assert back.edges[s, o, key] == expected, (s, o, key)
+
+
 def test_export_files_nodes_csv_is_the_networkx_view(sample_outputs: Path, G: nx.MultiDiGraph) -> None:
     with (sample_outputs / "nodes.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -175,6 +188,9 @@ def test_export_files_nodes_csv_is_the_networkx_view(sample_outputs: Path, G: nx
         assert row["type"] == node["type"]
         assert row["label"] == node["label"]
         assert int(row["degree"]) == G.degree(row["id"])
+        assert row["aliases"] == " | ".join(node["aliases"])
+        assert row["authors"] == " | ".join(node.get("authors", []))
+        assert row["year"] == ("" if node.get("year") is None else str(node["year"]))
 
 
 def test_export_files_edges_csv_is_the_networkx_view(sample_outputs: Path, G: nx.MultiDiGraph) -> None:

@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 from kg import KnowledgeGraph
 from kg.export.tables import write_graphml
 from kg.graph.iri import entity_iri, person_iri
-from kg.vocab import PREFIX_IRIS
+from kg.vocab import DCTERMS, KG, PREFIX_IRIS, RDF, SKOS
 
 AUTHORS = [
     "Prashanth L.A.",
@@ -124,10 +124,23 @@ def test_export_roundtrip_any_name_survives_turtle_in_rdflib(name: str) -> None:
 
 @given(st.text(max_size=30))
 def test_export_roundtrip_any_attribute_survives_graphml(tmp_path_factory, text: str) -> None:
-    G = nx.MultiDiGraph()
-    G.add_node("a", label=text, aliases=[text, "x"])
-    G.add_node("b", label=None)
-    G.add_edge("a", "b", relation=text, weight=1.0, evidence=[text])
-    path = write_graphml(G, tmp_path_factory.mktemp("graphml") / "g.graphml")
+    """Any label, alias and title, control characters and markup included, reads back in networkx."""
+    kg_ns = str(KG)
+    store = ox.Store()
+    entity, paper = ox.NamedNode(str(entity_iri("x" + text))), ox.NamedNode("https://w3id.org/kg/id/paper/p")
+    a = ox.NamedNode(str(RDF.type))
+    for s, p, o in [
+        (entity, a, ox.NamedNode(kg_ns + "Method")),
+        (entity, ox.NamedNode(str(SKOS.prefLabel)), ox.Literal(text)),
+        (entity, ox.NamedNode(str(SKOS.altLabel)), ox.Literal(text + "x")),
+        (paper, a, ox.NamedNode(kg_ns + "Paper")),
+        (paper, ox.NamedNode(str(DCTERMS.title)), ox.Literal(text)),
+        (paper, ox.NamedNode(kg_ns + "uses"), entity),
+    ]:
+        store.add(ox.Quad(s, p, o))
+    path = write_graphml(store, tmp_path_factory.mktemp("graphml") / "g.graphml")
     back = nx.read_graphml(path)
-    assert set(back.nodes) == {"a", "b"} and back.number_of_edges() == 1
+    assert set(back.nodes) == {entity.value, paper.value} and back.number_of_edges() == 1
+    assert back.nodes[entity.value]["type"] == "Method"
+    ((source, target, data),) = back.edges(data=True)
+    assert (source, target, data["relation"], data["weight"]) == (paper.value, entity.value, "uses", 1)
