@@ -259,17 +259,16 @@ class KnowledgeGraph:
         return infer(self.store, regime)
 
     def validate(
-        self, *, jobs: int | None = None, on_part: Callable[[int, int], None] | None = None
+        self, *, jobs: int = 1, on_part: Callable[[int, int], None] | None = None
     ) -> ValidationReport:
         """Check the graph against the SHACL shapes of ``ontology/shapes.ttl`` (see :mod:`kg.graph.shacl`),
-        in ``jobs`` processes if the store is on disk (default: one per core); ``on_part(done, total)``
+        in ``jobs`` spawned processes if the store is on disk (a script that asks for more than one
+        must guard its entry point with ``if __name__ == "__main__":``); ``on_part(done, total)``
         reports progress."""
-        from kg.execute import default_jobs
-
-        if self.path is not None:
+        if self.path is not None and jobs > 1:
             with contextlib.suppress(RuntimeError):  # a store opened read-only has nothing to flush
                 self.store.flush()
-        return validate_store(self.store, path=self.path, jobs=jobs or default_jobs(), on_part=on_part)
+        return validate_store(self.store, path=self.path, jobs=jobs, on_part=on_part)
 
     def save(
         self, out_dir: str | os.PathLike[str] = "outputs", *, formats: Iterable[str] | None = None

@@ -78,6 +78,7 @@ def build(
     What could not be used is listed in OUT/problems.txt; the rest is built all the same.
     """
     from kg.api import KnowledgeGraph, build_digest
+    from kg.execute import default_jobs
     from kg.export.folder import OutputFolder
     from kg.sources import read_corpus
 
@@ -118,7 +119,7 @@ def build(
         )
         progress.update(task, description="validating", total=None)
         clock = time.perf_counter()
-        validation = kg.validate(jobs=jobs, on_part=on_paper)
+        validation = kg.validate(jobs=jobs or default_jobs(), on_part=on_paper)
         kg.report.stages["validating"] = round(time.perf_counter() - clock, 2)
         if not validation.conforms:
             raise ValidationError(f"{validation.summary()}; nothing written (see `kg validate`)")

@@ -100,8 +100,9 @@ def validate(
 ) -> None:
     """Check a built graph against the SHACL shapes (ontology/shapes.ttl); exit 1 when it does not conform."""
     from kg.api import KnowledgeGraph
+    from kg.execute import default_jobs
 
-    report = KnowledgeGraph.load(store or graph).validate()
+    report = KnowledgeGraph.load(store or graph).validate(jobs=default_jobs())
     for result in (*report.violations, *report.warnings):
         prefix = "" if result.severity == "Violation" else f"{result.severity.lower()}: "
         out.print(f"{prefix}{result}", markup=False, highlight=False)

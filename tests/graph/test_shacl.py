@@ -204,3 +204,19 @@ def test_validate_store_in_processes(broken_store, parts_report) -> None:
         parts_report.warnings,
         parts_report.triples,
     )
+
+
+def test_validate_from_a_plain_script_runs_in_process(sample_outputs: Path, tmp_path: Path) -> None:
+    """`kg.load(...).validate()` in a script without a `__main__` guard: no process is spawned
+    (a spawned child would run the script again and fail)."""
+    import subprocess
+
+    script = tmp_path / "check.py"
+    script.write_text(
+        "import sys\nfrom kg import KnowledgeGraph\n"
+        "print(KnowledgeGraph.load(sys.argv[1]).validate().conforms)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script), str(sample_outputs)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == "True"
