@@ -350,11 +350,10 @@ def _order(v: Violation) -> tuple[str, str, str, str]:
 
 def _add_types(store: ox.Store, graph: Graph) -> None:
     """Add the ``rdf:type`` triples the entities graph holds for the IRIs ``graph`` points to."""
-    rdf_type = ox.NamedNode(str(RDF.type))
     pointed = {o for o in graph.objects() if isinstance(o, URIRef)}
     triples = (
         (q.subject, q.predicate, q.object)
         for iri in pointed
-        for q in store.quads_for_pattern(ox.NamedNode(str(iri)), rdf_type, None, _ENTITIES)
+        for q in store.quads_for_pattern(ox.NamedNode(str(iri)), _RDF_TYPE, None, _ENTITIES)
     )
     graph += _rdflib_graph(triples)

@@ -13,6 +13,7 @@ rdflib's SPARQL 1.1 parser tells which clauses a query has (:func:`query_parts`)
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -128,30 +129,40 @@ def dataset_options(query: str) -> dict[str, bool]:
 
 def run_query(store: ox.Store, query: str) -> QueryResult:
     """Run a SPARQL 1.1 query with the project's prefixes predeclared; bad syntax is a QueryError."""
-    try:
-        answer = store.query(query, prefixes=PREFIX_IRIS, **dataset_options(query))
+    with _query_errors():
         # Oxigraph evaluates lazily: errors (a failing SERVICE, say) surface while reading rows.
-        return _collect(answer)
-    except SyntaxError as exc:
-        raise QueryError(f"malformed SPARQL query: {' '.join(str(exc).split())}") from None
-    except OSError as exc:
-        raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+        return _collect(_answer(store, query))
 
 
 def select_rows(store: ox.Store, query: str) -> Iterator[tuple[Any, ...]]:
     """The rows of a SELECT query one at a time, as Python values (:func:`term_value`): for
     answers too large to hold at once. Bad syntax or a failure is a QueryError."""
-    try:
-        answer = store.query(query, prefixes=PREFIX_IRIS, **dataset_options(query))
+    with _query_errors():
+        answer = _answer(store, query)
         if not isinstance(answer, ox.QuerySolutions):
             raise QueryError("select_rows needs a SELECT query")
-        columns = [v.value for v in answer.variables]
-        for solution in answer:
-            yield tuple(term_value(solution[c]) for c in columns)
+        yield from _rows(answer)
+
+
+def _answer(store: ox.Store, query: str) -> Any:
+    return store.query(query, prefixes=PREFIX_IRIS, **dataset_options(query))
+
+
+@contextlib.contextmanager
+def _query_errors() -> Iterator[None]:
+    """Oxigraph's syntax and evaluation errors as one-line QueryErrors."""
+    try:
+        yield
     except SyntaxError as exc:
         raise QueryError(f"malformed SPARQL query: {' '.join(str(exc).split())}") from None
     except OSError as exc:
         raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+
+
+def _rows(answer: ox.QuerySolutions) -> Iterator[tuple[Any, ...]]:
+    columns = [v.value for v in answer.variables]
+    for solution in answer:
+        yield tuple(term_value(solution[c]) for c in columns)
 
 
 def _collect(answer: Any) -> QueryResult:
@@ -160,8 +171,7 @@ def _collect(answer: Any) -> QueryResult:
         return QueryResult(kind="ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         columns = tuple(v.value for v in answer.variables)
-        rows = tuple(tuple(term_value(sol[c]) for c in columns) for sol in answer)
-        return QueryResult(kind="select", columns=columns, rows=rows)
+        return QueryResult(kind="select", columns=columns, rows=tuple(_rows(answer)))
     triples = tuple((term_value(t.subject), term_value(t.predicate), term_value(t.object)) for t in answer)
     return QueryResult(kind="graph", triples=triples)
 
