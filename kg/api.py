@@ -66,10 +66,12 @@ class BuildReport:
 
 def build_digest(corpus: Corpus, *options: object) -> str:
     """A digest of everything a build's outputs depend on: the papers with all their metadata,
-    what could not be read, the extractor and kg's version, and the build's ``options``."""
-    from kg.extract.fingerprint import extractor_fingerprint
+    what could not be read, kg's code (linking and graph building as well as the extractor) and
+    the build's ``options``."""
+    from kg.extract.fingerprint import extractor_fingerprint, tree_digest
 
-    digest = hashlib.sha256(f"{__version__}\0{extractor_fingerprint()}\0{options!r}".encode())
+    code = tree_digest(Path(__file__).parent).hexdigest()
+    digest = hashlib.sha256(f"{__version__}\0{extractor_fingerprint()}\0{code}\0{options!r}".encode())
     for item in (*corpus.papers, *corpus.problems, *corpus.warnings):
         digest.update(repr(item).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()

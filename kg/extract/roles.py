@@ -271,6 +271,16 @@ def _describes_known_name(span: Span, known_names: set[str]) -> bool:
     return bool(base) and shaped_like_noun and span.doc[base[0].i : last.i].text.lower() in known_names
 
 
+#: Rules whose spans are what the paper says it is for: "... for Offline RL", "X remains challenging".
+_PROBLEM_RULES = frozenset({"title-task", "problem"})
+
+
+def _about_own_work(span: Span, title_end: int) -> bool:
+    """Whether a span's sentence opens the abstract or speaks of the authors' own work ("we", "our")."""
+    sentence = span.sent
+    return sentence.start == title_end or any(t.lower_ in {"we", "our"} for t in sentence)
+
+
 def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     """Assign paper-level roles to the named mentions and task mentions of ``doc``."""
     group = doc.spans[spans_key]
@@ -360,10 +370,11 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
     addressed = _addressed(doc)
     own = {t.i for span in group if span.text.lower() in proposed for t in span}
     beaten = _outperformed(doc, own)
-    # A task the abstract comes back to is one of its main problems.
+    # A task the abstract comes back to, or one its title names, is one of its main problems.
+    title_words = f" {doc[:title_end].text.lower()} "
     task_counts = Counter(span.text.lower() for span in group if span.label_ == "Task")
     roles: list[tuple[Span, str, float]] = []
-    for span, is_named in zip(group, named, strict=True):
+    for span, is_named, rule in zip(group, named, rules, strict=True):
         if span.label_ not in ENTITY_TYPES:
             continue  # "Generic" ("these pods") is recognised, never a mention: it takes no role
         key = span.text.lower()
@@ -376,6 +387,10 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             roles.append((span, "uses", ROLE_SCORES["uses"]))
             if any(t.i in beaten for t in span) and key not in common:  # a beaten baseline is used too
                 roles.append((span, "outperforms", ROLE_SCORES["outperforms"]))
-        if span.label_ == "Task" and (any(t.i in addressed for t in span) or task_counts[key] > 1):
+        in_title = span.start >= title_end and f" {key} " in title_words
+        stated = (
+            rule in _PROBLEM_RULES or in_title or task_counts[key] > 1 or _about_own_work(span, title_end)
+        )
+        if span.label_ == "Task" and (stated or any(t.i in addressed for t in span)):
             roles.append((span, "addresses", ROLE_SCORES["addresses"]))
     return roles

@@ -7,13 +7,15 @@ different things stays two entities, each carrying ``PPO`` as an alias.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from kg.about import EXTRACTOR_VERSION
 from kg.extract.lexicon import container_name
-from kg.link.normalize import canonical_key, clean_surface, written_forms
+from kg.link.normalize import FUNCTION_WORDS, canonical_key, clean_surface, singular, written_forms
+from kg.link.specificity import HeadUsage, NameUsage, Specificity, modifier_breadth
 from kg.types import (
     ENTITY_TYPES,
     SYMMETRIC_RELATIONS,
@@ -28,16 +30,41 @@ from kg.types import (
 #: The entity type a relation's subject must have after merging (the domains in ontology/kg.ttl):
 #: SciERC's EVALUATE-FOR also starts at datasets and generic terms; only a metric evaluates.
 _RELATION_DOMAIN = {"evaluates": "Metric"}
+#: A proper name's "Method" or "Concept" from the name and acronym rules is their default, not
+#: evidence (a head noun such as "dataset" or "task" is): it weighs this much against the types the
+#: recognizer or the gazetteer give the same name.
+_DEFAULT_TYPE_WEIGHT = 0.2
+_DEFAULT_TYPING_RULES = ("/name", "/abbreviation")
+_DEFAULT_TYPES = frozenset({"Method", "Concept"})
 #: When votes tie, the more specific type wins.
 _TYPE_PRIORITY = {name: i for i, name in enumerate(("Dataset", "Method", "Task", "Metric", "Concept"))}
 #: Roles that say more than "mentions"; a proposed entity is not also "used" (or beaten) by the same paper.
 _EXCLUSIVE_WITH_PROPOSES = frozenset({"uses", "outperforms"})
-#: The entity type a role's object must have after merging (the ranges in ontology/kg.ttl).
-_ROLE_RANGE = {"evaluatedOn": "Dataset", "addresses": "Task"}
+#: The entity types a role's object may have after merging (within the ranges of ontology/kg.ttl).
+_ROLE_RANGE = {
+    "evaluatedOn": frozenset({"Dataset"}),
+    "addresses": frozenset({"Task"}),
+    # a paper applies methods, data and notions; a field or a metric it "uses" was typed wrong
+    "uses": frozenset({"Method", "Dataset", "Concept"}),
+}
 
 
 #: An entity–entity relation: (head key, relation, tail key).
 Fact = tuple[str, str, str]
+
+#: An acronym written inside a longer name: "RL" in "offline RL", "LLMs" in "LLMs agents".
+_ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z]s?")
+#: Words for the kind of thing a name names: "BERT model", "MNIST benchmark", "F1 score".
+_CLASS_WORDS = frozenset(
+    """
+    model architecture network framework algorithm method approach dataset benchmark corpus score
+    metric
+    """.split()
+)
+#: One written unit that is a name by its shape: capitals inside, or letters with digits.
+_LONE_NAME = re.compile(r"(?=.*(?:\w[A-Z]|[A-Za-z]\d|\d[A-Za-z]))[\w.+-]+")
+#: The word right before a mention, one space away.
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z-]*) $")
 
 #: Share of a corpus's definitions of an acronym that makes one long form its meaning everywhere.
 DOMINANT_SHARE = 0.8
@@ -54,6 +81,10 @@ class LinkedCorpus:
 class AcronymResolver:
     """Maps an acronym's key to the key of its long form, per paper and corpus-wide.
 
+    Long forms of one acronym that differ only in function words or word order are one name
+    ("reinforcement learning from / with human feedback", RLHF). Inside a longer name an acronym
+    stands for its long form: "offline RL" is "offline reinforcement learning", not "RL".
+
     Reads each extraction once and keeps only titles and definitions, so it can be built from
     a stream of extractions.
     """
@@ -62,21 +93,40 @@ class AcronymResolver:
         self.titles: dict[str, str] = {}
         self.local: dict[str, dict[str, str]] = defaultdict(dict)
         corpus: dict[str, Counter[str]] = defaultdict(Counter)
+        written: dict[str, Counter[str]] = defaultdict(Counter)
+        phrases: set[str] = set()
         for ex in extractions:
             self.titles[ex.paper.id] = ex.paper.title
+            phrases.update(canonical_key(m.text) for m in ex.mentions if " " in m.text)
             for abbr in ex.abbreviations:
                 short, long = canonical_key(abbr.short), canonical_key(abbr.long)
                 if short and long and short != long:
                     self.local[ex.paper.id][short] = long
                     corpus[short][long] += 1
+                    written[long][clean_surface(abbr.long)] += 1
+        #: The long form written most often, by long-form key.
+        self.long_text = {long: forms.most_common(1)[0][0] for long, forms in written.items()}
+        #: Paraphrased long forms of one acronym, to the most used of them.
+        self.same: dict[str, str] = {}
+        for longs in corpus.values():
+            groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
+            for long in longs:
+                groups[_content_words(self.long_text[long])].append(long)
+            for group in groups.values():
+                best = min(group, key=lambda k: (-longs[k], k))
+                self.same.update({long: best for long in group if long != best})
         # A bare acronym takes the corpus's long form when one long form clearly dominates:
         # "RL" is reinforcement learning even if one paper misspells its definition.
-        self.ambiguous = {short for short, longs in corpus.items() if len(longs) > 1}
         self.corpus = {}
         for short, longs in corpus.items():
-            (best, n), total = longs.most_common(1)[0], sum(longs.values())
+            merged: Counter[str] = Counter()
+            for long, n in longs.items():
+                merged[self.same.get(long, long)] += n
+            (best, n), total = merged.most_common(1)[0], sum(merged.values())
             if n == total or (total >= 3 and n / total >= DOMINANT_SHARE):
                 self.corpus[short] = best
+        #: The keys of the multi-word names the corpus writes, for qualified names.
+        self.phrases = {self.same.get(k, k) for k in phrases}
 
     def container(self, mention: Mention) -> str | None:
         """The benchmark named by a Dataset mention "<Name> suite/games/..." outside the title
@@ -85,26 +135,77 @@ class AcronymResolver:
             return None
         return container_name(mention.text)
 
+    def qualified(self, mention: Mention, text: str) -> Mention:
+        """The mention with the word before it, when together they are a name the corpus writes
+        elsewhere: "RL" in "... offline RL algorithms" is "offline RL" (offline reinforcement
+        learning, a name of its own), not plain RL. ``text`` is the paper's text."""
+        before = _WORD_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        if before is None or before[1].lower() in FUNCTION_WORDS:
+            return mention
+        longer = replace(mention, text=f"{before[1]} {mention.text}", start=before.start(1))
+        key = self.key(longer)
+        return longer if key in self.phrases and key != self.key(mention) else mention
+
     def key(self, mention: Mention) -> str:
-        key = canonical_key(self.container(mention) or mention.text)
+        text = self.container(mention) or _name_of_class_phrase(mention.text)
+        key = canonical_key(text)
         local = self.local.get(mention.paper_id, {})
-        return local.get(key) or self.corpus.get(key, key)
+        resolved = local.get(key) or self.corpus.get(key)
+        if resolved is None:  # a defined long form keeps its key: "Family Offline-to-Online RL"
+            resolved = key if key in self.long_text else self._expanded(text, local) or key
+        return self.same.get(resolved, resolved)
+
+    def _expanded(self, text: str, local: dict[str, str]) -> str | None:
+        """The key of a multi-word name with its acronyms written out: "offline RL" ->
+        "offline reinforcement learning"; None when it has no acronym with a known long form."""
+        words = text.split()
+        if len(words) < 2:
+            return None
+        expanded = False
+        for i, word in enumerate(words):
+            if _ACRONYM.fullmatch(word):
+                long = local.get(acronym := canonical_key(word)) or self.corpus.get(acronym)
+                if long is not None:
+                    words[i] = self.long_text[long]
+                    expanded = True
+        return canonical_key(" ".join(words)) if expanded else None
+
+
+def _name_of_class_phrase(text: str) -> str:
+    """A name followed by the word for its kind is the name: "BERT model", "Seq2Seq models", "F1
+    score" -> "BERT", "Seq2Seq", "F1" (not "Decision Transformer": "Decision" is no name)."""
+    words = text.split()
+    if len(words) == 2 and singular(words[1].lower()) in _CLASS_WORDS and _LONE_NAME.fullmatch(words[0]):
+        return words[0]
+    return text
+
+
+def _content_words(text: str) -> tuple[str, ...]:
+    """The words of a long form that carry its meaning, in order of the alphabet: "reinforcement
+    learning from human feedback" -> (feedback, human, learning, reinforcement)."""
+    words = re.split(r"[^\w]+", text.casefold())
+    return tuple(sorted({canonical_key(w) for w in words if w and w not in FUNCTION_WORDS}))
 
 
 class _Names:
     """What the corpus says about one entity key, in a few counters: type votes, surface forms,
     other names, papers. Memory grows with distinct names and papers, not with mentions."""
 
-    __slots__ = ("names", "papers", "surfaces", "votes")
+    __slots__ = ("defaults", "names", "papers", "surfaces", "usage", "votes")
 
     def __init__(self) -> None:
         self.votes: Counter[str] = Counter()
+        self.defaults = 0.0  # weight of the votes that are a rule's default type
         self.surfaces: Counter[str] = Counter()
         self.names: set[str] = set()
         self.papers: set[str] = set()
+        self.usage = NameUsage()
 
     def add(self, mention: Mention, container: str | None) -> None:
-        self.votes[mention.label] += mention.score
+        default = mention.extractor.endswith(_DEFAULT_TYPING_RULES) and mention.label in _DEFAULT_TYPES
+        weight = mention.score * (_DEFAULT_TYPE_WEIGHT if default else 1.0)
+        self.votes[mention.label] += weight
+        self.defaults += weight if default else 0.0
         self.surfaces[clean_surface(mention.text)] += 1
         self.names.update(written_forms(mention.text))
         if container:
@@ -148,14 +249,22 @@ def _relation_provenance(relation: RelationMention) -> Provenance:
     )
 
 
-def _entity(key: str, names: _Names) -> Entity:
+def _entity(key: str, names: _Names, heads: HeadUsage) -> Entity:
     """One entity from what its mentions said: type by score-weighted vote, label by frequency;
     other names (the bare names of "<Name> suite" mentions, the written forms of names with
-    markup: ``M$^3$GPT``, ``M^3GPT``) become aliases too."""
+    markup: ``M$^3$GPT``, ``M^3GPT``) become aliases too.
+
+    Where a rule typed a name by default, the type the recognizer gives most names with the head
+    noun of its long form outvotes that default ("UAV", unmanned aerial vehicle, is what vehicles
+    are); the recognizer's and the gazetteer's own votes for the name still count."""
     votes = names.votes
+    surfaces = names.surfaces
+    long_forms = sorted((s for s in surfaces if " " in s), key=lambda s: (-surfaces[s], s))
+    head_type = next(filter(None, map(heads.head_type, long_forms)), None) if names.defaults else None
+    if head_type is not None:
+        votes = votes + Counter({head_type: 2 * names.defaults})
     best = max(votes.values())
     etype = min((t for t, v in votes.items() if v == best), key=lambda t: _TYPE_PRIORITY.get(t, 99))
-    surfaces = names.surfaces
     # Most frequent surface form; ties go to the longer, then the alphabetically first form.
     label = min(surfaces, key=lambda s: (-surfaces[s], -len(s), s))
     seen = {label.casefold()}
@@ -177,13 +286,35 @@ def index_corpus(extractions: Callable[[], Iterable[PaperExtraction]]) -> Corpus
     entities and the support of each relation."""
     resolver = AcronymResolver(extractions())
     names: dict[str, _Names] = defaultdict(_Names)
+    heads = HeadUsage()
     support: Counter[Fact] = Counter()
     for ex in extractions():
+        text, title = ex.paper.text, ex.paper.title
         for mention in ex.mentions:
+            mention = resolver.qualified(mention, text)
             if mention.label in ENTITY_TYPES and (key := resolver.key(mention)):
-                names[key].add(mention, resolver.container(mention))
+                entry = names[key]
+                entry.add(mention, resolver.container(mention))
+                entry.usage.add(mention, text, mention.sentence == title)
+                heads.add(mention)
+        proposed = set()
+        for role in ex.roles:
+            key = resolver.key(resolver.qualified(role.mention, text))
+            if role.role != "mentions" and key in names:
+                names[key].usage.roles += 1
+                if role.role == "proposes":
+                    proposed.add(key)
+        for key in proposed:
+            names[key].usage.proposed += 1
         support.update(_relation_facts(ex, resolver).keys())
-    entities = {key: _entity(key, names[key]) for key in sorted(names)}
+    merged = {key: _entity(key, names[key], heads) for key in sorted(names)}
+    breadth, multiword = modifier_breadth(e.label for e in merged.values())
+    specificity = Specificity({k: n.usage for k, n in names.items()}, heads, breadth, multiword)
+    entities = {
+        key: e
+        for key, e in merged.items()
+        if specificity.is_specific(key, e.label, len(e.papers), e.type, key in resolver.long_text)
+    }
     entities = {
         key: replace(e, broader=broader) if (broader := _broader(e, entities, resolver)) else e
         for key, e in entities.items()
@@ -195,15 +326,17 @@ def index_corpus(extractions: Callable[[], Iterable[PaperExtraction]]) -> Corpus
 def paper_assertions(ex: PaperExtraction, index: CorpusIndex) -> list[Assertion]:
     """The assertions one paper makes: its roles (and mentions), then the relations it states."""
     resolver, entities = index.resolver, index.entities
-    paper = ex.paper.id
+    paper, text = ex.paper.id, ex.paper.text
     facts: dict[tuple[str, str], list[Provenance]] = defaultdict(list)
     for mention in ex.mentions:
+        mention = resolver.qualified(mention, text)
         if mention.label in ENTITY_TYPES and (key := resolver.key(mention)):
             facts[("mentions", key)].append(_provenance(mention, mention.score, mention.extractor))
     for role in ex.roles:
         if role.mention.label in ENTITY_TYPES:
-            key = resolver.key(role.mention)
-            facts[(role.role, key)].append(_provenance(role.mention, role.score, role.extractor))
+            mention = resolver.qualified(role.mention, text)
+            key = resolver.key(mention)
+            facts[(role.role, key)].append(_provenance(mention, role.score, role.extractor))
     proposed = {key for pred, key in facts if pred == "proposes"}
 
     def keep(pred: str, key: str) -> bool:
@@ -211,7 +344,7 @@ def paper_assertions(ex: PaperExtraction, index: CorpusIndex) -> list[Assertion]
         if entity is None or (pred in _EXCLUSIVE_WITH_PROPOSES and key in proposed):
             return False
         # A mention typed Dataset in one sentence does not make a Method the thing evaluated on.
-        return _ROLE_RANGE.get(pred, entity.type) == entity.type
+        return entity.type in _ROLE_RANGE.get(pred, (entity.type,))
 
     assertions = [
         Assertion(subject=paper, predicate=pred, object=key, provenance=_ranked(prov))
@@ -236,8 +369,10 @@ def link(extractions: Iterable[PaperExtraction]) -> LinkedCorpus:
 def _relation_facts(ex: PaperExtraction, resolver: AcronymResolver) -> dict[Fact, list[Provenance]]:
     """The entity–entity relations one paper states, by (head key, relation, tail key)."""
     facts: dict[Fact, list[Provenance]] = defaultdict(list)
+    text = ex.paper.text
     for relation in ex.relations:
-        head, tail = resolver.key(relation.head), resolver.key(relation.tail)
+        head = resolver.key(resolver.qualified(relation.head, text))
+        tail = resolver.key(resolver.qualified(relation.tail, text))
         if relation.predicate in SYMMETRIC_RELATIONS:
             head, tail = sorted((head, tail))
         if head and tail and head != tail:  # "RL ... reinforcement learning" is one entity

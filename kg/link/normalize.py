@@ -17,7 +17,30 @@ _POSSESSIVE = re.compile(r"['’][sS]$")
 #: One word of four or more letters, all capitals: a name that may also spell a common word.
 _SHOUTED_WORD = re.compile(r"([A-Z]{4,})s?")
 _KEEP_S = ("ss", "us", "is", "ics", "ous", "sis")
+#: English function words: determiners, pronouns, prepositions, conjunctions, auxiliaries. They
+#: carry no meaning of a name ("learning from / with feedback") and never qualify one ("the RL").
+FUNCTION_WORDS = frozenset(
+    """
+    a an the this that these those its their our your his her my some any each every all both no
+    such other another which what whose who whom it they we you i he she them us me one ones
+    of in on at by for from with without to into onto over under via per than as about across
+    after before between among through during within against toward towards upon beyond along
+    and or nor but yet so if then else when while where whether though although because since
+    is are was were be been being am do does did done has have had having can could may might
+    must shall should will would not also only just very more most less least much many few
+    here there how why up down out off again further once same own too above below
+    """.split()
+)
+#: A version number's trailing ".0": "AlpacaEval 2.0" is "AlpacaEval 2".
+_POINT_ZERO = re.compile(r"(?<=\d)\.0\b(?!\.\d)")
 _ISATION = re.compile(r"isation|isations|ise(?=d|s|r)", re.IGNORECASE)
+#: British spellings and their American forms, in keys only: "modelling", "dialogue", "behaviour".
+_BRITISH = (
+    (re.compile(r"(?<=[a-z]e)ll(?=ing|ed)", re.IGNORECASE), "l"),
+    (re.compile(r"(?<=log)ue\b", re.IGNORECASE), ""),
+    (re.compile(r"(?<=[a-z]{3})our\b", re.IGNORECASE), "or"),
+    (re.compile(r"(?<=[a-z]{2}[^aeiou])tre\b", re.IGNORECASE), "ter"),
+)
 #: Plurals and singulars the suffix rules get wrong.
 _IRREGULAR = {
     "bias": "bias",
@@ -74,12 +97,15 @@ def written_forms(text: str) -> tuple[str, ...]:
 
 
 def canonical_key(text: str) -> str:
-    """The matching key of a name: cleaned, case-folded, British -isation spelt -ization, last word
-    singular, no separators; a single word in capitals of four or more letters keeps its case."""
-    text = _POSSESSIVE.sub("", clean_surface(text))
+    """The matching key of a name: cleaned, case-folded, British spellings American, last word
+    singular, no separators, no ".0" after a version number; a single word in capitals of four or
+    more letters keeps its case."""
+    text = _POINT_ZERO.sub("", _POSSESSIVE.sub("", clean_surface(text)))
     if shouted := _SHOUTED_WORD.fullmatch(text):
         return shouted[1]  # "BEHAVIOR" (a benchmark) is not "behaviors"; "DRAGGNs" is "DRAGGN"
     text = _ISATION.sub(lambda m: m.group().replace("s", "z").replace("S", "Z"), text)
+    for british, american in _BRITISH:
+        text = british.sub(american, text)
     words = text.split(" ")
     if words and words[-1]:
         last_parts = re.split(r"(-)", words[-1].casefold())

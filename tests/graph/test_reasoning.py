@@ -57,7 +57,7 @@ def test_infer_rdfs_finds_instances_of_superclasses(
 
 def test_infer_keeps_entailments_in_their_own_graph(sample_kg, rdfs) -> None:
     kg, report = rdfs
-    assert report.regime == "rdfs" and report.inferred_triples > 10_000
+    assert report.regime == "rdfs" and report.inferred_triples > 5_000
     assert count(kg, f"GRAPH {INFERRED} {{ ?s ?p ?o }}") == report.inferred_triples
     assert len(kg.store) == len(sample_kg.store) + report.inferred_triples
     # Only new facts: nothing in the inferred graph was already stated elsewhere.
