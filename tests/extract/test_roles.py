@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.types import ROLES, PaperExtraction
+from kg.extract.pipeline import extract
+from kg.types import ROLES, Paper, PaperExtraction
 
 
 def role_texts(ex: PaperExtraction, role: str) -> set[str]:
@@ -556,3 +557,33 @@ def test_roles_generic_span_sharing_a_proposed_name_takes_no_role():
     assert all(span.label_ != "Generic" for span, _, _ in doc._.kg_roles)
     extraction = doc_to_extraction(paper, doc)
     assert "Pods" in {r.mention.text for r in extraction.roles if r.role == "proposes"}
+
+
+# -- what a paper addresses --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title_start", "tasks"),
+    [
+        ("Guided Data Augmentation for Offline", {"Offline Reinforcement Learning", "Imitation Learning"}),
+        ("Flipping Coins to Estimate Pseudocounts", {"Exploration in Reinforcement Learning"}),
+        ("The MineRL BASALT Competition", {"Learning from Human Feedback"}),
+    ],
+)
+def test_roles_title_says_what_the_paper_is_for(extraction, title_start, tasks):
+    """The phrase after "for" (or "on" after a benchmark word), each conjunct, is addressed."""
+    ex = extraction(title_start)
+    assert tasks <= role_texts(ex, "addresses")
+    assert all(m.label == "Task" for m in ex.mentions if m.text in tasks)
+
+
+def test_roles_problem_phrases_are_addressed_and_clauses_are_not():
+    text = (
+        "Designing reward functions is a longstanding challenge in robotics. We pretrain networks "
+        "with it. We address the problem of motion retargeting. Coupling the observations with "
+        "proprioception to predict actions remains difficult."
+    )
+    (ex,) = extract([Paper(id="p", title="A Study", abstract=text)])
+    addressed = role_texts(ex, "addresses")
+    assert {"Designing reward functions", "motion retargeting"} <= addressed
+    assert not any(t.startswith(("pretrain", "Coupling")) for t in addressed)
