@@ -558,11 +558,10 @@ def _problem_phrases(doc: Doc, title_end: int) -> list[Candidate]:
         elif tok.lemma_ == "problem" and tok.pos_ == "NOUN":
             heads = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
             heads = [g for p in heads for g in p.children if g.dep_ in {"pobj", "pcomp"}]
-            compounds = [c for c in tok.children if c.dep_ == "compound"]
-            if compounds and not heads:
-                found.append(
-                    Candidate(compounds[0].left_edge.i, tok.i, "Task", SCORES["problem"], True, "problem")
-                )
+            modifiers = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+            if any(c.dep_ == "compound" for c in modifiers) and not heads:
+                start = min(c.left_edge.i for c in modifiers)  # "the continuous control problem"
+                found.append(Candidate(start, tok.i, "Task", SCORES["problem"], True, "problem"))
         elif (
             tok.lemma_ in ADDRESS_VERBS and tok.pos_ == "VERB" and any(c.lower_ == "we" for c in tok.children)
         ):

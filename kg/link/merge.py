@@ -173,8 +173,10 @@ class AcronymResolver:
 
 def _name_of_class_phrase(text: str) -> str:
     """A name followed by the word for its kind is the name: "BERT model", "Seq2Seq models", "F1
-    score" -> "BERT", "Seq2Seq", "F1" (not "Decision Transformer": "Decision" is no name)."""
+    score", "F1-score" -> "BERT", "Seq2Seq", "F1" (not "Decision Transformer": "Decision" is no name)."""
     words = text.split()
+    if len(words) == 1 and "-" in text:
+        words = text.rsplit("-", 1)
     if len(words) == 2 and singular(words[1].lower()) in _CLASS_WORDS and _LONE_NAME.fullmatch(words[0]):
         return words[0]
     return text
@@ -211,6 +213,15 @@ class _Names:
         if container:
             self.names.add(container)
         self.papers.add(mention.paper_id)
+
+    def absorb(self, other: _Names) -> None:
+        """Take in what the corpus says under another key of the same name."""
+        self.votes.update(other.votes)
+        self.defaults += other.defaults
+        self.surfaces.update(other.surfaces)
+        self.names |= other.names
+        self.papers |= other.papers
+        self.usage.absorb(other.usage)
 
 
 @dataclass(frozen=True)
@@ -307,6 +318,16 @@ def index_corpus(extractions: Callable[[], Iterable[PaperExtraction]]) -> Corpus
         for key in proposed:
             names[key].usage.proposed += 1
         support.update(_relation_facts(ex, resolver).keys())
+    # "LIDAR" keeps its capitals in its key (the benchmark BEHAVIOR is not "behaviors"), but where
+    # the corpus only ever writes the folded key as a name ("LiDAR"), the two are one name.
+    for key in [k for k in names if k.isupper()]:
+        folded = key.casefold()
+        if folded in names and all(any(c.isupper() for c in s) for s in names[folded].surfaces):
+            names[folded].absorb(names.pop(key))
+            resolver.same[key] = folded
+    if resolver.same:
+        same = resolver.same
+        support = Counter({(same.get(h, h), p, same.get(t, t)): n for (h, p, t), n in support.items()})
     merged = {key: _entity(key, names[key], heads) for key in sorted(names)}
     breadth, multiword = modifier_breadth(e.label for e in merged.values())
     specificity = Specificity({k: n.usage for k, n in names.items()}, heads, breadth, multiword)

@@ -72,6 +72,11 @@ class NameUsage:
     roles: int = 0  # times a paper proposes, uses, is evaluated on or addresses it
     proposed: int = 0  # papers that propose it
 
+    def absorb(self, other: NameUsage) -> None:
+        """Add another key's counts to these."""
+        for name in ("mentions", "modifier", "plural", "capitalised", "curated", "roles", "proposed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def add(self, mention: Mention, text: str, in_title: bool) -> None:
         """Count one mention; ``text`` is the paper's text its offsets point into."""
         self.mentions += 1

@@ -211,3 +211,28 @@ def test_version_and_case_variants_share_a_key(a, b):
 
 def test_versions_that_differ_keep_apart():
     assert canonical_key("GPT-3.5") != canonical_key("GPT-3")
+
+
+def test_a_name_in_capitals_joins_the_same_name_written_as_a_name():
+    """ "LIDAR" and "LiDAR" are one name; "BEHAVIOR" stays apart from the common word "behaviors"."""
+    papers = [
+        many("a", "We fuse LiDAR scans.", [("LiDAR", "Method")], roles=[("uses", 0)]),
+        many("b", "We fuse LIDAR scans.", [("LIDAR", "Method")], roles=[("uses", 0)]),
+        many("c", "On BEHAVIOR we test.", [("BEHAVIOR", "Dataset")], roles=[("evaluatedOn", 0)]),
+        many(
+            "d",
+            "Robot behaviors vary and behaviors matter.",
+            [("behaviors", "Concept"), ("behaviors", "Concept")],
+        ),
+    ]
+    entities = keys(papers)
+    assert entities["lidar"].papers == ("a", "b") and "LIDAR" not in entities
+    assert "BEHAVIOR" in entities
+
+
+def test_a_name_with_the_word_for_its_kind_is_the_name():
+    papers = [
+        many("a", "We report the F1-score.", [("F1-score", "Metric")], rule="gazetteer"),
+        many("b", "We report F1 here.", [("F1", "Metric")], rule="gazetteer"),
+    ]
+    assert keys(papers)["f1"].papers == ("a", "b")
