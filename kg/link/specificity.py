@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from kg.extract.lexicon import ADJECTIVAL_SUFFIXES, DATASET_HEADS, METHOD_HEADS, METRIC_HEADS, TASK_HEADS
 from kg.link.normalize import FUNCTION_WORDS, canonical_key, singular
@@ -74,8 +74,8 @@ class NameUsage:
 
     def absorb(self, other: NameUsage) -> None:
         """Add another key's counts to these."""
-        for name in ("mentions", "modifier", "plural", "capitalised", "curated", "roles", "proposed"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for count in fields(self):
+            setattr(self, count.name, getattr(self, count.name) + getattr(other, count.name))
 
     def add(self, mention: Mention, text: str, in_title: bool) -> None:
         """Count one mention; ``text`` is the paper's text its offsets point into."""
