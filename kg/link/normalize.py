@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LATEX_COMMAND = re.compile(r"\\(?:mathrm|mathbf|mathit|text|textbf|textit|operatorname)\s*")
 _LATEX_NOISE = re.compile(r"[$^{}\\]")
@@ -96,6 +97,7 @@ def written_forms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(form for form in (text, typed) if form != label))
 
 
+@lru_cache(maxsize=1 << 18)
 def canonical_key(text: str) -> str:
     """The matching key of a name: cleaned, case-folded, British spellings American, last word
     singular, no separators, no ".0" after a version number; a single word in capitals of four or
