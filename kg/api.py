@@ -70,7 +70,8 @@ def build_digest(corpus: Corpus, *options: object) -> str:
     the build's ``options``."""
     from kg.extract.fingerprint import extractor_fingerprint, tree_digest
 
-    code = tree_digest(Path(__file__).parent).hexdigest()
+    package = Path(__file__).parent
+    code = tree_digest(package, skip=package / "extract").hexdigest()  # the fingerprint covers it
     digest = hashlib.sha256(f"{__version__}\0{extractor_fingerprint()}\0{code}\0{options!r}".encode())
     for item in (*corpus.papers, *corpus.problems, *corpus.warnings):
         digest.update(repr(item).encode("utf-8", "surrogatepass"))

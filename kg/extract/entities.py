@@ -508,9 +508,7 @@ def _title_tasks(doc: Doc, title_end: int) -> list[Candidate]:
     part_start = start
     for i in range(start, end + 1):
         if i == end or doc[i].lower_ == "and" or doc[i].text == ",":
-            part = doc[part_start:i]
-            while len(part) and (part[0].is_stop or part[0].is_punct):
-                part = part[1:]
+            part = _without_leading_stop_words(doc[part_start:i])
             if 0 < len(part) <= 6 and any(t.pos_ in {"NOUN", "PROPN", "VERB"} for t in part):
                 found.append(
                     Candidate(part.start, part.end, "Task", SCORES["title-task"], True, "title-task")
@@ -541,6 +539,13 @@ def _noun_phrase(span: Span) -> bool:
     return not any(t.pos_ in {"ADP", "SCONJ", "PART"} and t.lower_ not in {"of", "in"} for t in span)
 
 
+def _without_leading_stop_words(span: Span) -> Span:
+    """The span without the stop words and punctuation it opens with: "the X", ", and X"."""
+    while len(span) and (span[0].is_stop or span[0].is_punct):
+        span = span[1:]
+    return span
+
+
 def _problem_phrases(doc: Doc, title_end: int) -> list[Candidate]:
     """Problems the abstract states: the subject of "X is/remains challenging (a challenge, an open
     problem)", the X of "the problem of X" and "the X problem", and a gerund or task-headed object
@@ -569,9 +574,7 @@ def _problem_phrases(doc: Doc, title_end: int) -> list[Candidate]:
                 c for c in tok.children if c.dep_ == "dobj" and (c.tag_ == "VBG" or c.lemma_ in TASK_HEADS)
             ]
         for head in heads:
-            span = doc[head.left_edge.i : head.right_edge.i + 1]
-            while len(span) and (span[0].is_stop or span[0].is_punct):
-                span = span[1:]
+            span = _without_leading_stop_words(doc[head.left_edge.i : head.right_edge.i + 1])
             content = [t for t in span if t.lemma_ not in TASK_HEADS | GENERIC_NOUNS and not t.is_stop]
             pronoun = any(t.pos_ in {"PRON", "DET"} and t.lower_ != "the" for t in span)
             if 0 < len(span) <= _MAX_PROBLEM_TOKENS and content and not pronoun and _noun_phrase(span):

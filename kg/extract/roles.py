@@ -387,10 +387,12 @@ def tag_roles(doc: Doc, spans_key: str) -> list[tuple[Span, str, float]]:
             roles.append((span, "uses", ROLE_SCORES["uses"]))
             if any(t.i in beaten for t in span) and key not in common:  # a beaten baseline is used too
                 roles.append((span, "outperforms", ROLE_SCORES["outperforms"]))
-        in_title = span.start >= title_end and f" {key} " in title_words
-        stated = (
-            rule in _PROBLEM_RULES or in_title or task_counts[key] > 1 or _about_own_work(span, title_end)
-        )
-        if span.label_ == "Task" and (stated or any(t.i in addressed for t in span)):
+        if span.label_ == "Task" and (
+            rule in _PROBLEM_RULES
+            or task_counts[key] > 1
+            or (span.start >= title_end and f" {key} " in title_words)
+            or any(t.i in addressed for t in span)
+            or _about_own_work(span, title_end)
+        ):
             roles.append((span, "addresses", ROLE_SCORES["addresses"]))
     return roles

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from kg.about import EXTRACTOR_VERSION
 from kg.extract.lexicon import container_name
 from kg.link.normalize import FUNCTION_WORDS, canonical_key, clean_surface, singular, written_forms
-from kg.link.specificity import HeadUsage, NameUsage, Specificity, modifier_breadth
+from kg.link.specificity import HeadUsage, NameUsage, Specificity, modifier_breadth, name_shaped
 from kg.types import (
     ENTITY_TYPES,
     SYMMETRIC_RELATIONS,
@@ -61,8 +61,6 @@ _CLASS_WORDS = frozenset(
     metric
     """.split()
 )
-#: One written unit that is a name by its shape: capitals inside, or letters with digits.
-_LONE_NAME = re.compile(r"(?=.*(?:\w[A-Z]|[A-Za-z]\d|\d[A-Za-z]))[\w.+-]+")
 #: The word right before a mention, one space away.
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z-]*) $")
 
@@ -135,16 +133,20 @@ class AcronymResolver:
             return None
         return container_name(mention.text)
 
-    def qualified(self, mention: Mention, text: str) -> Mention:
-        """The mention with the word before it, when together they are a name the corpus writes
-        elsewhere: "RL" in "... offline RL algorithms" is "offline RL" (offline reinforcement
-        learning, a name of its own), not plain RL. ``text`` is the paper's text."""
+    def qualified(self, mention: Mention, text: str) -> tuple[Mention, str]:
+        """The mention and its key, the mention taking the word before it when together they are
+        a name the corpus writes elsewhere: "RL" in "... offline RL algorithms" is "offline RL"
+        (offline reinforcement learning, a name of its own), not plain RL. ``text`` is the
+        paper's text."""
+        key = self.key(mention)
         before = _WORD_BEFORE.search(text, max(0, mention.start - 40), mention.start)
         if before is None or before[1].lower() in FUNCTION_WORDS:
-            return mention
+            return mention, key
         longer = replace(mention, text=f"{before[1]} {mention.text}", start=before.start(1))
-        key = self.key(longer)
-        return longer if key in self.phrases and key != self.key(mention) else mention
+        longer_key = self.key(longer)
+        if longer_key in self.phrases and longer_key != key:
+            return longer, longer_key
+        return mention, key
 
     def key(self, mention: Mention) -> str:
         text = self.container(mention) or _name_of_class_phrase(mention.text)
@@ -177,7 +179,7 @@ def _name_of_class_phrase(text: str) -> str:
     words = text.split()
     if len(words) == 1 and "-" in text:
         words = text.rsplit("-", 1)
-    if len(words) == 2 and singular(words[1].lower()) in _CLASS_WORDS and _LONE_NAME.fullmatch(words[0]):
+    if len(words) == 2 and singular(words[1].lower()) in _CLASS_WORDS and name_shaped(words[0]):
         return words[0]
     return text
 
@@ -302,15 +304,15 @@ def index_corpus(extractions: Callable[[], Iterable[PaperExtraction]]) -> Corpus
     for ex in extractions():
         text, title = ex.paper.text, ex.paper.title
         for mention in ex.mentions:
-            mention = resolver.qualified(mention, text)
-            if mention.label in ENTITY_TYPES and (key := resolver.key(mention)):
+            mention, key = resolver.qualified(mention, text)
+            if mention.label in ENTITY_TYPES and key:
                 entry = names[key]
                 entry.add(mention, resolver.container(mention))
                 entry.usage.add(mention, text, mention.sentence == title)
                 heads.add(mention)
         proposed = set()
         for role in ex.roles:
-            key = resolver.key(resolver.qualified(role.mention, text))
+            _, key = resolver.qualified(role.mention, text)
             if role.role != "mentions" and key in names:
                 names[key].usage.roles += 1
                 if role.role == "proposes":
@@ -350,13 +352,12 @@ def paper_assertions(ex: PaperExtraction, index: CorpusIndex) -> list[Assertion]
     paper, text = ex.paper.id, ex.paper.text
     facts: dict[tuple[str, str], list[Provenance]] = defaultdict(list)
     for mention in ex.mentions:
-        mention = resolver.qualified(mention, text)
-        if mention.label in ENTITY_TYPES and (key := resolver.key(mention)):
+        mention, key = resolver.qualified(mention, text)
+        if mention.label in ENTITY_TYPES and key:
             facts[("mentions", key)].append(_provenance(mention, mention.score, mention.extractor))
     for role in ex.roles:
         if role.mention.label in ENTITY_TYPES:
-            mention = resolver.qualified(role.mention, text)
-            key = resolver.key(mention)
+            mention, key = resolver.qualified(role.mention, text)
             facts[(role.role, key)].append(_provenance(mention, role.score, role.extractor))
     proposed = {key for pred, key in facts if pred == "proposes"}
 
@@ -392,8 +393,8 @@ def _relation_facts(ex: PaperExtraction, resolver: AcronymResolver) -> dict[Fact
     facts: dict[Fact, list[Provenance]] = defaultdict(list)
     text = ex.paper.text
     for relation in ex.relations:
-        head = resolver.key(resolver.qualified(relation.head, text))
-        tail = resolver.key(resolver.qualified(relation.tail, text))
+        _, head = resolver.qualified(relation.head, text)
+        _, tail = resolver.qualified(relation.tail, text)
         if relation.predicate in SYMMETRIC_RELATIONS:
             head, tail = sorted((head, tail))
         if head and tail and head != tail:  # "RL ... reinforcement learning" is one entity

@@ -149,7 +149,13 @@ def is_named(label: str, usage: NameUsage) -> bool:
     """A name rather than a phrase: a capital inside a word or letters with digits in its usual
     written form (``LiDAR``, ``CIFAR-10``, ``word2vec``), or mostly capitalised in running text.
     An acronym defined for a phrase does not make the phrase a name ("DNNs")."""
-    return bool(_INNER_CAPITAL.search(label)) or usage.capitalised * 2 > usage.mentions
+    return name_shaped(label) or usage.capitalised * 2 > usage.mentions
+
+
+def name_shaped(text: str) -> bool:
+    """Written as a name: a capital inside a word, letters with digits, or a lone capital before
+    a hyphen (``LiDAR``, ``CIFAR-10``, ``word2vec``, ``Q-learning``)."""
+    return bool(_INNER_CAPITAL.search(text))
 
 
 def is_junk(label: str) -> bool:
