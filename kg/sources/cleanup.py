@@ -222,10 +222,10 @@ def _accent(text: str, i: int, mark: str, math: bool) -> tuple[int, str]:
         base = latex_to_text(arg, math)
     elif i < len(text) and text[i] == "\\":
         i, base = _macro(text, i + 1, math)
-    elif i < len(text):
+    elif i < len(text) and text[i].isalnum():
         base, i = text[i], i + 1
     else:
-        base = ""
+        base = ""  # an accent on nothing, or on markup ("\b$"): the markup stays markup
     base = {"ı": "i", "ȷ": "j"}.get(base, base)
     return i, unicodedata.normalize("NFC", base[:1] + mark + base[1:]) if base else ""
 
