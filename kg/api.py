@@ -25,7 +25,7 @@ from kg.atomic import write_text
 from kg.errors import GraphNotFoundError, InputError
 from kg.export.folder import OutputFolder
 from kg.formats import RDF_FORMATS, RDF_OUTPUTS, STATS_FILE, output_formats, rdf_format_of
-from kg.graph.nx import authors_in_order, core_view, to_networkx
+from kg.graph.nx import authors_in_order, core_view, find_nodes, to_networkx
 from kg.graph.rdf import new_dataset
 from kg.graph.shacl import ValidationReport, validate_store
 from kg.store import QueryResult, run_query
@@ -116,6 +116,7 @@ class KnowledgeGraph:
         self.report = report
         self._dataset = dataset
         self._nx: nx.MultiDiGraph | None = None
+        self._plain: nx.MultiDiGraph | None = None  # the view without text, for analytics
         self._stats: dict[str, object] | None = None
         #: The folder of the on-disk store, or None for a graph in memory.
         self.path = path
@@ -258,7 +259,7 @@ class KnowledgeGraph:
         """Add the RDFS or OWL-RL entailments as the named graph ``kgid:graph/inferred``."""
         from kg.graph.reasoning import infer
 
-        self._nx = self._stats = None
+        self._nx = self._plain = self._stats = None
         return infer(self.store, regime)
 
     def validate(
@@ -318,7 +319,7 @@ class KnowledgeGraph:
         self.stats()
         self.store.flush()
         del self.store
-        self._dataset = self._nx = None
+        self._dataset = self._nx = self._plain = None
 
     # -- views -----------------------------------------------------------------------------
 
@@ -398,19 +399,13 @@ class KnowledgeGraph:
         return frame
 
     def find(self, label: str) -> list[str]:
-        """IRIs of nodes whose label, alias or title equals ``label`` (case-insensitive)."""
-        wanted = label.casefold()
-        G = self.to_networkx()
-        return [
-            node
-            for node, data in G.nodes(data=True)
-            if data.get("label", "").casefold() == wanted
-            or any(a.casefold() == wanted for a in data.get("aliases", []))
-        ]
+        """IRIs of nodes whose IRI, paper id, label, alias or title equals ``label`` (case-insensitive),
+        best connected first."""
+        return [str(node) for node in find_nodes(self._view(), label)]
 
     def neighbors(self, label: str) -> pd.DataFrame:
         """The nodes linked to the node named ``label``: relation, direction, iri, label, type."""
-        G = self.to_networkx()
+        G = self._view()
         rows = []
         for node in self.find(label):
             for _, other, data in G.out_edges(node, data=True):
@@ -453,6 +448,83 @@ class KnowledgeGraph:
             }} ORDER BY DESC(?confidence) ?title ?start ?sentence
             """
         )
+
+    # -- analytics (see kg.graph.analytics) --------------------------------------------------
+
+    def _view(self) -> nx.MultiDiGraph:
+        """The NetworkX view if made already, else the view without text (made once, kept)."""
+        if self._nx is not None:
+            return self._nx
+        if self._plain is None:
+            self._plain = to_networkx(self.store, text=False)
+        return self._plain
+
+    def _node(self, name: str) -> str:
+        """The best connected node called ``name``; an InputError if none is."""
+        found = self.find(name)
+        if not found:
+            raise InputError(f"no paper or entity is called {name!r}; look for it with `kg query`")
+        return found[0]
+
+    def trends(self, type: str | None = None, *, top: int = 20, min_papers: int = 5) -> pd.DataFrame:
+        """The ``top`` entities rising and declining fastest, by the least-squares slope of their
+        share of each year's papers (see :func:`kg.graph.analytics.trends`)."""
+        from kg.graph.analytics import trends
+
+        return trends(self._view(), type=type, top=top, min_papers=min_papers)
+
+    def co_usage(self, rows: str = "Method", columns: str = "Dataset", *, top: int = 20) -> pd.DataFrame:
+        """Papers that work with both: ``rows`` × ``columns`` entity types, the ``top`` of each
+        (see :func:`kg.graph.analytics.co_usage`)."""
+        from kg.graph.analytics import co_usage
+
+        return co_usage(self._view(), rows, columns, top=top)
+
+    def compare(self, *names: str, top: int = 5) -> pd.DataFrame:
+        """A comparison table of methods, datasets, tasks or papers named by label, alias, title or
+        IRI (see :func:`kg.graph.analytics.compare`), with one evidence sentence each."""
+        from kg.graph.analytics import compare
+
+        nodes = [self._node(name) for name in names]
+        table = compare(self._view(), nodes, top=top)
+        table["evidence"] = [self._evidence_of(node) for node in nodes]
+        return table
+
+    def _evidence_of(self, node: str) -> str:
+        """The most confident sentence that proposes or uses entity ``node``, or that paper
+        ``node`` proposes something in."""
+        roles = "kg:proposes kg:uses kg:evaluatedOn kg:addresses"
+        where = (
+            "?a rdf:object ?node"
+            if self._view().nodes[node]["type"] != "Paper"
+            else "?a prov:wasDerivedFrom ?node"
+        )
+        rows = self.query(
+            f"""SELECT ?sentence WHERE {{ VALUES ?node {{ <{node}> }} VALUES ?p {{ {roles} }}
+                  ?a a kg:Assertion ; rdf:predicate ?p ; kg:evidence ?sentence ; kg:confidence ?c .
+                  {where} }}
+                ORDER BY (?p != kg:proposes) DESC(?c) ?sentence LIMIT 1"""
+        ).rows
+        return str(rows[0][0]) if rows else ""
+
+    def similar(self, paper: str, *, top: int = 10) -> pd.DataFrame:
+        """The ``top`` papers most like ``paper`` (title, id or IRI) by the specific entities they
+        share, each weighted by its rarity (see :func:`kg.graph.analytics.similar_papers`)."""
+        from kg.graph.analytics import similar_papers
+
+        node = self._node(paper)
+        if self._view().nodes[node]["type"] != "Paper":
+            raise InputError(f"{paper!r} is an entity, not a paper; name a paper by its title, id or IRI")
+        return similar_papers(self._view(), node, top=top)
+
+    def communities(
+        self, type: str | None = None, *, top: int = 300, resolution: float = 1.0, seed: int = 0
+    ) -> pd.DataFrame:
+        """Communities (Leiden) of the ``top`` entities with the most papers, over how often papers
+        share them (see :func:`kg.graph.analytics.communities`)."""
+        from kg.graph.analytics import communities
+
+        return communities(self._view(), type=type, top=top, resolution=resolution, seed=seed)
 
     def stats(self) -> dict[str, object]:
         """Counts: papers, entities per type, edges per relation, triples, quads, named graphs.

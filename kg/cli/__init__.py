@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from kg.cli import build, evaluate, explore, query, serve, train  # noqa: F401  (register the commands)
+from kg.cli import analytics, build, evaluate, explore, query, serve, train  # noqa: F401  (register the commands)
 from kg.cli.app import app, say
 from kg.errors import KgError
 

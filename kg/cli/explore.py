@@ -34,8 +34,8 @@ def explore(
     import logging
 
     from kg.api import KnowledgeGraph
-    from kg.export.html import find_nodes, write_explorer
-    from kg.graph.nx import core_view
+    from kg.export.html import write_explorer
+    from kg.graph.nx import core_view, find_nodes
 
     logging.basicConfig(level=logging.WARNING, format="kg: warning: %(message)s", stream=sys.stderr)
     G = KnowledgeGraph.load(graph).to_networkx()

@@ -50,7 +50,6 @@ __all__ = [
     "OTHER_STYLE",
     "TYPE_STYLES",
     "ego_graph",
-    "find_nodes",
     "force_layout",
     "relation_label",
     "render_explorer",
@@ -231,26 +230,6 @@ def script_json(obj: Any) -> str:
 
 
 # -- choosing what to show -----------------------------------------------------------------
-
-
-def find_nodes(G: nx.Graph, name: str) -> list[Hashable]:
-    """Nodes of ``G`` called ``name``: the node id itself, or a label, alias or paper title
-    equal to it (case-insensitive). Best connected first.
-
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("m1", type="Method", label="RLHF", aliases=["reinforcement learning from human feedback"])
-    >>> find_nodes(G, "Reinforcement Learning from Human Feedback")
-    ['m1']
-    """
-    if name in G:
-        return [name]
-    wanted = name.strip().casefold()
-    found = []
-    for node, attrs in G.nodes(data=True):
-        names = [attrs.get("label"), attrs.get("title"), *_texts(attrs.get("aliases"))]
-        if any(isinstance(n, str) and n.strip().casefold() == wanted for n in names):
-            found.append(node)
-    return sorted(found, key=lambda n: (-G.degree(n), str(n)))
 
 
 def ego_graph(G: nx.Graph, center: Hashable, depth: int = 1) -> nx.Graph:

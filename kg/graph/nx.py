@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterator
+from collections.abc import Container, Hashable, Iterator
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.graph.iri import paper_iri
 from kg.store.query import run_query, select_rows
 from kg.vocab import ENTITY_CLASSES, RELATION_PROPERTIES, ROLE_PROPERTIES
 
@@ -51,9 +52,29 @@ def entity_nodes(store: ox.Store) -> Iterator[tuple[str, dict[str, Any]]]:
         yield node, {"type": _TYPE_OF_CLASS[cls], "label": label, "aliases": sorted(aliases.pop(node, []))}
 
 
-def paper_nodes(store: ox.Store) -> Iterator[tuple[str, dict[str, Any]]]:
+def paper_nodes(store: ox.Store, *, text: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each paper with a title, as (IRI, attributes): ``type``, ``label``, ``aliases``, ``title``,
-    ``abstract``, ``date``, ``year``, ``n_authors``, ``authors`` (in order), ``venue``, ``links``."""
+    ``year``, ``venue`` and, unless ``text`` is false, ``abstract``, ``date``, ``n_authors``,
+    ``authors`` (in order) and ``links``."""
+    if not text:
+        rows = select_rows(
+            store,
+            """SELECT ?p ?title ?year ?venue WHERE { ?p a kg:Paper ; dcterms:title ?title .
+                 OPTIONAL { ?p kg:year ?year } OPTIONAL { ?p kg:venue/schema:name ?venue } }""",
+        )
+        for node, title, year, venue in rows:
+            yield (
+                node,
+                {
+                    "type": "Paper",
+                    "label": title,
+                    "aliases": [],
+                    "title": title,
+                    "year": year,
+                    "venue": venue,
+                },
+            )
+        return
     authors = authors_in_order(store)
     links: dict[str, list[str]] = defaultdict(list)
     for node, link in select_rows(store, "SELECT ?p ?l WHERE { ?p a kg:Paper ; schema:sameAs ?l }"):
@@ -85,10 +106,10 @@ def paper_nodes(store: ox.Store) -> Iterator[tuple[str, dict[str, Any]]]:
         )
 
 
-def graph_nodes(store: ox.Store) -> Iterator[tuple[str, dict[str, Any]]]:
+def graph_nodes(store: ox.Store, *, text: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
     """The nodes of the view: every entity (:func:`entity_nodes`), then every paper (:func:`paper_nodes`)."""
     yield from entity_nodes(store)
-    yield from paper_nodes(store)
+    yield from paper_nodes(store, text=text)
 
 
 def node_iris(store: ox.Store) -> set[str]:
@@ -106,11 +127,24 @@ def node_iris(store: ox.Store) -> set[str]:
 _OFFSET_BASE = 10**7
 
 
-def graph_edges(store: ox.Store, nodes: Container[str]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+def graph_edges(
+    store: ox.Store, nodes: Container[str], *, text: bool = True
+) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """The edges of the view between ``nodes``, as (source, target, relation, attributes):
-    ``relation``, ``weight`` (supporting papers, at least 1), ``evidence`` (one sentence) and,
-    when the store has them, ``start``/``end`` of the first mention (lowest offsets) in the
-    paper's title + blank line + abstract. Streamed from the store."""
+    ``relation`` and, unless ``text`` is false, ``weight`` (supporting papers, at least 1),
+    ``evidence`` (one sentence) and, when the store has them, ``start``/``end`` of the first
+    mention (lowest offsets) in the paper's title + blank line + abstract. Streamed from the store."""
+    if not text:
+        plain = select_rows(
+            store,
+            f"SELECT DISTINCT ?s ?prop ?o WHERE {{ VALUES ?prop {{ {_values(_RELATION_OF_PROPERTY)} }} "
+            "?s ?prop ?o }",
+        )
+        for s, prop, o in plain:
+            if s in nodes and o in nodes:
+                relation = _RELATION_OF_PROPERTY[prop]
+                yield s, o, relation, {"relation": relation}
+        return
     edges = select_rows(
         store,
         f"""SELECT ?s ?prop ?o (SAMPLE(?sentence) AS ?evidence) (COUNT(DISTINCT ?paper) AS ?support)
@@ -136,7 +170,7 @@ def graph_edges(store: ox.Store, nodes: Container[str]) -> Iterator[tuple[str, s
             yield s, o, relation, data
 
 
-def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
+def to_networkx(store: ox.Store, *, text: bool = True) -> nx.MultiDiGraph:
     """Papers and entities as nodes (:func:`graph_nodes`); paper roles and entity relations as
     edges (:func:`graph_edges`), keyed by relation.
 
@@ -146,6 +180,8 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
     proposes or mentions, or an entity relation such as usedFor or broader), ``weight`` (number
     of supporting papers), ``evidence`` (sentences) and ``start``/``end`` (character offsets of
     the first mention in the paper's title + blank line + abstract, when the store has them).
+    With ``text`` false, the view leaves out abstracts, dates, authors, links, weights, evidence
+    and offsets: what analytics need, in a fraction of the time on a large graph.
 
     Examples
     --------
@@ -155,8 +191,8 @@ def to_networkx(store: ox.Store) -> nx.MultiDiGraph:
     'Paper'
     """
     G = nx.MultiDiGraph()
-    G.add_nodes_from(graph_nodes(store))
-    for s, o, relation, data in graph_edges(store, G):
+    G.add_nodes_from(graph_nodes(store, text=text))
+    for s, o, relation, data in graph_edges(store, G, text=text):
         G.add_edge(s, o, key=relation, **data)
     return G
 
@@ -193,3 +229,32 @@ def core_view(G: nx.MultiDiGraph, min_papers: int = 2) -> nx.MultiDiGraph:
             continue
         view.add_edge(s, o, key=key, **data)
     return view
+
+
+def _names(value: Any) -> list[str]:
+    """Aliases as a list: the view keeps a list, a graph read back from GraphML a string."""
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value or []]
+
+
+def find_nodes(G: nx.Graph, name: str) -> list[Hashable]:
+    """Nodes of ``G`` called ``name``: the node id itself, a paper's id, or a label, alias or
+    paper title equal to it (case-insensitive). Best connected first.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("m1", type="Method", label="RLHF", aliases=["reinforcement learning from human feedback"])
+    >>> find_nodes(G, "Reinforcement Learning from Human Feedback")
+    ['m1']
+    """
+    if name in G:
+        return [name]
+    if (paper := str(paper_iri(name))) in G:
+        return [paper]
+    wanted = name.strip().casefold()
+    found = []
+    for node, attrs in G.nodes(data=True):
+        names = [attrs.get("label"), attrs.get("title"), *_names(attrs.get("aliases"))]
+        if any(isinstance(n, str) and n.strip().casefold() == wanted for n in names):
+            found.append(node)
+    return sorted(found, key=lambda n: (-G.degree(n), str(n)))

@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 from kg import KnowledgeGraph
-from kg.export.html import ego_graph, find_nodes, write_explorer
-from kg.graph.nx import core_view
+from kg.export.html import ego_graph, write_explorer
+from kg.graph.nx import core_view, find_nodes
 from tests.helpers import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
