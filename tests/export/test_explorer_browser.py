@@ -7,6 +7,7 @@ tests skip (saying why) only where that browser truly is absent. Nothing is down
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -212,6 +213,34 @@ def test_explorer_browser_search_finds_labels_and_aliases(explorer, core, query)
     assert explorer.js("kgExplorer.network.getSelectedNodes()") == [node]
     assert explorer.page.locator("#kg-details h2").text_content() == "RLHF"
     assert "Reinforcement Learning from Human Feedback" in explorer.page.locator("#kg-details").text_content()
+
+
+def test_explorer_browser_search_matches_word_starts_not_inside_words(explorer, core):
+    names = {n: [d.get("label"), d.get("title"), *d.get("aliases", [])] for n, d in core.nodes(data=True)}
+    assert any(
+        "support" in (name or "").lower() for ns in names.values() for name in ns
+    )  # "ppo" inside a word
+    suggested = explorer.search("PPO")
+    assert suggested[0] in find_nodes(core, "PPO")
+    for node in suggested:
+        assert any(re.search(r"(^|[^a-z0-9])ppo", (name or "").lower()) for name in names[node]), names[node]
+
+
+def test_explorer_browser_search_ranks_whole_words_then_word_starts(browser, tmp_path):
+    G = nx.MultiDiGraph()
+    G.add_node("ppo", type="Method", label="Proximal Policy Optimization", aliases=["PPO"])
+    G.add_node("robust", type="Method", label="Robust PPO", aliases=[])
+    G.add_node("coder", type="Method", label="PPOCoder", aliases=[])
+    G.add_node(
+        "svm", type="Paper", label="Support vector machines", title="Support vector machines", aliases=[]
+    )
+    for paper in range(4):  # the prefix match is the best connected: rank still puts whole words first
+        G.add_node(f"p{paper}", type="Paper", label=f"Paper {paper}", title=f"Paper {paper}", aliases=[])
+        G.add_edge(f"p{paper}", "coder", key="uses", relation="uses", weight=1)
+    G.add_edge("svm", "ppo", key="uses", relation="uses", weight=1)
+    explorer = open_explorer(browser, write_explorer(G, tmp_path / "explorer.html"))
+    assert explorer.search("ppo") == ["ppo", "robust", "coder"]  # not "Support vector machines"
+    explorer.page.close()
 
 
 def test_explorer_browser_type_filter_hides_and_restores_papers(explorer, core):

@@ -725,15 +725,29 @@
     }
   }
 
+  // How well a name matches: 0 the whole name, 1 a whole word at its start, 2 a whole word
+  // later, 3 the start of its first word, 4 the start of a later word; -1 no word starts with it
+  // ("PPO" is not found inside "Support").
+  const NOT_WORD = /[^\p{L}\p{N}]/u;
+  function matchScore(lower, q) {
+    if (lower === q) return 0;
+    let best = -1;
+    for (let at = lower.indexOf(q); at !== -1; at = lower.indexOf(q, at + 1)) {
+      if (at > 0 && !NOT_WORD.test(lower[at - 1])) continue;
+      const after = lower[at + q.length];
+      const score = (after === undefined || NOT_WORD.test(after) ? 1 : 3) + (at === 0 ? 0 : 1);
+      if (best === -1 || score < best) best = score;
+    }
+    return best;
+  }
+
   function suggest(query) {
     const q = query.trim().toLowerCase();
     if (!q) return [];
     const best = new Map(); // id -> {entry, score}
     for (const entry of names) {
-      const at = entry.lower.indexOf(q);
-      if (at === -1) continue;
-      const before = at > 0 ? entry.lower[at - 1] : "";
-      const score = entry.lower === q ? 0 : at === 0 ? 1 : /[\s\-(/:,]/.test(before) ? 2 : 3;
+      const score = matchScore(entry.lower, q);
+      if (score === -1) continue;
       const seen = best.get(entry.id);
       if (seen === undefined || score < seen.score) best.set(entry.id, { entry: entry, score: score });
     }
