@@ -84,20 +84,22 @@ def papers_per_year(G: nx.MultiDiGraph, *, type: str | None = None) -> pd.DataFr
     [1, 0, 1]
     """
     _check_type(type)
-    counts: Counter[tuple[Hashable, int]] = Counter()
-    years = set()
+    entities: list[Hashable] = []
+    years: list[int] = []
+    dated: set[int] = set()
     for paper, data in _papers(G):
         if (year := _year(data.get("year"))) is None:
             continue
-        years.add(year)
-        for entity in {e for _, e in G.out_edges(paper) if _is_entity(G, e, type)}:
-            counts[entity, year] += 1
-    columns = list(range(min(years), max(years) + 1)) if years else []
-    if not counts:
+        dated.add(year)
+        having = {e for _, e in G.out_edges(paper) if _is_entity(G, e, type)}
+        entities.extend(having)
+        years.extend([year] * len(having))
+    columns = list(range(min(dated), max(dated) + 1)) if dated else []
+    if not entities:
         return pd.DataFrame(columns=columns, dtype="int64")
-    frame = pd.Series(counts).unstack(fill_value=0).reindex(columns=columns, fill_value=0)
-    frame.index.name = "iri"
-    return frame.astype("int64")
+    pairs = pd.DataFrame({"iri": entities, "year": years})
+    frame = pairs.groupby(["iri", "year"], sort=False).size().unstack(fill_value=0)
+    return frame.reindex(columns=columns, fill_value=0).astype("int64")
 
 
 def year_totals(G: nx.MultiDiGraph) -> pd.Series:
@@ -144,21 +146,28 @@ def trends(
     shares = counts[active.index].div(active, axis=1) * 100
     x = np.asarray(active.index, dtype=float)
     x -= x.mean()
-    slopes = pd.Series(shares.to_numpy() @ x / (x @ x), index=counts.index).round(4)
-    rising = slopes[slopes > 0].sort_values(ascending=False, kind="stable").head(top)
-    declining = slopes[slopes < 0].sort_values(kind="stable").head(top)
-    chosen = pd.concat([rising, declining.iloc[::-1]])
+    ranked = pd.DataFrame(
+        {
+            "iri": counts.index,
+            "slope": (shares.to_numpy() @ x / (x @ x)).round(4),
+            "papers": counts.sum(axis=1).to_numpy(),
+        }
+    )
+    keys, order = ["slope", "papers", "iri"], [False, False, True]  # ties: more papers, then IRI
+    rising = ranked[ranked["slope"] > 0].sort_values(keys, ascending=order).head(top)
+    declining = ranked[ranked["slope"] < 0].sort_values(keys, ascending=[True, False, True]).head(top)
+    chosen = pd.concat([rising, declining.iloc[::-1]]).set_index("iri")
     present = counts.loc[chosen.index].gt(0)
     frame = pd.DataFrame(
         {
             "iri": chosen.index,
             "label": [G.nodes[n].get("label") for n in chosen.index],
             "type": [G.nodes[n].get("type") for n in chosen.index],
-            "papers": counts.loc[chosen.index].sum(axis=1).to_numpy(),
+            "papers": chosen["papers"].to_numpy(),
             "first_year": present.idxmax(axis=1).to_numpy(),
             "last_year": present.iloc[:, ::-1].idxmax(axis=1).to_numpy(),
-            "slope": chosen.to_numpy(),
-            "trend": np.where(chosen.to_numpy() > 0, "rising", "declining"),
+            "slope": chosen["slope"].to_numpy(),
+            "trend": np.where(chosen["slope"].to_numpy() > 0, "rising", "declining"),
         }
     )
     per_year = counts.loc[chosen.index].reset_index(drop=True)
@@ -292,23 +301,28 @@ def similar_papers(G: nx.MultiDiGraph, paper: Hashable, *, top: int = 10) -> pd.
     if G.nodes.get(paper, {}).get("type") != "Paper":
         raise InputError(f"{paper!r} is not a paper of the graph")
     n_papers = sum(1 for _ in _papers(G))
+    weights: dict[Hashable, float] = {}
 
     def weight(entity: Hashable) -> float:
-        having = sum(1 for p in G.predecessors(entity) if G.nodes[p].get("type") == "Paper")
-        return math.log((n_papers + 1) / having)
+        if entity not in weights:
+            having = sum(1 for p in G.predecessors(entity) if G.nodes[p].get("type") == "Paper")
+            weights[entity] = math.log((n_papers + 1) / having)
+        return weights[entity]
 
     mine = {e for e in G.successors(paper) if _is_entity(G, e)}
-    weights = {e: weight(e) for e in mine}
+    for entity in mine:
+        weight(entity)
     dot: Counter[Hashable] = Counter()
-    for entity, w in weights.items():
+    for entity in mine:
+        w = weights[entity]
         for other in G.predecessors(entity):
             if other != paper and G.nodes[other].get("type") == "Paper":
                 dot[other] += w * w
-    norm = math.sqrt(sum(w * w for w in weights.values()))
+    norm = math.sqrt(sum(weights[e] ** 2 for e in mine))
     rows = []
     for other, product in dot.items():
         theirs = {e for e in G.successors(other) if _is_entity(G, e)}
-        their_norm = math.sqrt(sum((weights.get(e) or weight(e)) ** 2 for e in theirs))
+        their_norm = math.sqrt(sum(weight(e) ** 2 for e in theirs))
         shared = sorted(mine & theirs, key=lambda e: (-weights[e], G.nodes[e].get("label", "")))
         data = G.nodes[other]
         rows.append(
@@ -343,12 +357,11 @@ def cooccurrence(
         (e, {"label": G.nodes[e].get("label"), "type": G.nodes[e].get("type"), "papers": papers[e]})
         for e in ranked
     )
+    pairs: Counter[tuple[Hashable, Hashable]] = Counter()
     for entities in having.values():
         kept = sorted((e for e in entities if e in chosen), key=str)
-        for i, a in enumerate(kept):
-            for b in kept[i + 1 :]:
-                weight = C.edges[a, b]["weight"] + 1 if C.has_edge(a, b) else 1
-                C.add_edge(a, b, weight=weight)
+        pairs.update((a, b) for i, a in enumerate(kept) for b in kept[i + 1 :])
+    C.add_edges_from((a, b, {"weight": n}) for (a, b), n in pairs.items())
     return C
 
 
