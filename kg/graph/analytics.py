@@ -53,16 +53,26 @@ def paper_entities(
     {'p': {'m'}}
     """
     wanted = None if roles is None else frozenset(roles)
+    kinds = _entity_types(G, type)
     found: dict[Hashable, set[Hashable]] = {}
     for paper, _ in _papers(G):
         entities = {
             entity
-            for _, entity, relation in G.out_edges(paper, keys=True)
-            if (wanted is None or relation in wanted) and _is_entity(G, entity, type)
+            for entity, keys in G.succ[paper].items()
+            if entity in kinds and (wanted is None or not wanted.isdisjoint(keys))
         }
         if entities:
             found[paper] = entities
     return found
+
+
+def _entity_types(G: nx.Graph, type: str | None = None) -> dict[Hashable, str]:
+    """The type of each entity node (of ``type``): one pass, then lookups by node."""
+    return {
+        node: kind
+        for node, kind in G.nodes(data="type")
+        if kind in ENTITY_TYPES and (type is None or kind == type)
+    }
 
 
 def _year(value: object) -> int | None:
@@ -87,11 +97,12 @@ def papers_per_year(G: nx.MultiDiGraph, *, type: str | None = None) -> pd.DataFr
     entities: list[Hashable] = []
     years: list[int] = []
     dated: set[int] = set()
+    having_of = paper_entities(G, type=type)
     for paper, data in _papers(G):
         if (year := _year(data.get("year"))) is None:
             continue
         dated.add(year)
-        having = {e for _, e in G.out_edges(paper) if _is_entity(G, e, type)}
+        having = having_of.get(paper, ())
         entities.extend(having)
         years.extend([year] * len(having))
     columns = list(range(min(dated), max(dated) + 1)) if dated else []

@@ -409,3 +409,87 @@ def test_explorer_browser_selection_fades_all_but_the_neighbourhood(explorer, co
     explorer.page.mouse.click(box["x"] + empty["x"], box["y"] + empty["y"])
     explorer.page.wait_for_function("kgExplorer.nodes.get().every((n) => (n.opacity ?? 1) === 1)")
     assert explorer.errors == []
+
+
+# -- papers with years and venues: the paper filter, the sparkline and the sortable table ------
+
+
+@pytest.fixture(scope="module")
+def dated_page(tmp_path_factory) -> Path:
+    """Four papers of three years and two venues (one hostile) and one undated paper, all
+    evaluated on one dataset."""
+    G = nx.MultiDiGraph()
+    G.add_node("d4rl", type="Dataset", label="D4RL", aliases=[])
+    papers = [
+        ("a", "Alpha", 2021, "ICLR"),
+        ("b", "Beta", 2023, IMG_TITLE),
+        ("c", "Gamma", 2023, "ICLR"),
+        ("d", "Delta", 2024, "ICLR"),
+        ("e", "Epsilon", None, None),
+    ]
+    for node, title, year, venue in papers:
+        G.add_node(
+            node, type="Paper", label=title, title=title, abstract="", year=year, venue=venue, aliases=[]
+        )
+        G.add_edge(
+            node,
+            "d4rl",
+            key="evaluatedOn",
+            relation="evaluatedOn",
+            weight=1,
+            evidence=[f"{title} uses D4RL."],
+        )
+    return write_explorer(G, tmp_path_factory.mktemp("dated") / "explorer.html")
+
+
+@pytest.fixture
+def dated(browser, dated_page):
+    opened = open_explorer(browser, dated_page)
+    opened.js("kgExplorer.select('d4rl')")
+    opened.page.locator(".kg-papers-list summary").click()
+    yield opened
+    opened.page.close()
+
+
+def table_column(page: Page, n: int) -> list[str]:
+    return page.locator(f".kg-papers tbody td:nth-child({n})").all_text_contents()
+
+
+def test_explorer_browser_entity_papers_table_sorts_by_year_then_title(dated):
+    page = dated.page
+    assert page.locator(".kg-papers-list summary").text_content() == "Papers by year (5)"
+    assert table_column(page, 2) == ["2024", "2023", "2023", "2021", ""]  # newest first, undated last
+    page.locator(".kg-papers th[data-column=title] button").click()
+    assert table_column(page, 1) == ["Alpha", "Beta", "Delta", "Epsilon", "Gamma"]
+    page.locator(".kg-papers th[data-column=title] button").click()
+    assert table_column(page, 1) == ["Gamma", "Epsilon", "Delta", "Beta", "Alpha"]
+    assert page.locator(".kg-papers th[data-column=title]").get_attribute("aria-sort") == "descending"
+
+
+def test_explorer_browser_sparkline_counts_papers_per_year(dated):
+    label = dated.page.locator(".kg-sparkline").get_attribute("aria-label")
+    assert label == "Papers per year, 2021: 1, 2022: 0, 2023: 2, 2024: 1"
+    bars = dated.page.locator(".kg-sparkline rect")
+    assert [bars.nth(i).get_attribute("data-papers") for i in range(bars.count())] == ["1", "0", "2", "1"]
+
+
+def test_explorer_browser_year_and_venue_filter_the_view_and_the_lists(dated):
+    page = dated.page
+    page.select_option("#kg-year-from", "2023")
+    assert dated.drawn_nodes() == {"d4rl", "b", "c", "d"}  # the undated paper goes too
+    assert page.locator(".kg-papers-list summary").text_content() == "Papers by year (3 of 5, filtered)"
+    assert page.locator("ul[data-relation=evaluatedOn] > li").count() == 3
+    page.select_option("#kg-venue", "ICLR")
+    assert dated.drawn_nodes() == {"d4rl", "c", "d"}
+    assert sorted(table_column(page, 1)) == ["Delta", "Gamma"]
+    # asking for a paper the filter hides clears the filter
+    dated.js("kgExplorer.select('a')")
+    assert "a" in dated.drawn_nodes()
+    assert page.locator("#kg-venue").input_value() == ""
+    assert "cleared the paper filter" in page.locator("#kg-status").text_content()
+
+
+def test_explorer_browser_hostile_venue_is_text(dated):
+    options = dated.page.locator("#kg-venue option").all_text_contents()
+    assert f"{IMG_TITLE} (1)" in options
+    assert dated.dialogs == [] and dated.errors == []

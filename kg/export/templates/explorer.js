@@ -71,6 +71,9 @@
     minDegree: 0,
     minSupport: 1,
     ego: null, // {id, depth, members: Set}
+    yearFrom: null, // papers from this year to yearTo (null: no bound; a paper without a year
+    yearTo: null, //   is left out once a bound is set)
+    venue: "", // only papers of this venue ("" for all)
   };
   let visible = new Set();
 
@@ -81,7 +84,20 @@
 
   function nodePasses(id) {
     return state.types.has(groupOf(id)) && info.get(id).degree >= state.minDegree &&
-      (state.ego === null || state.ego.members.has(id));
+      (state.ego === null || state.ego.members.has(id)) && (!isPaper(id) || paperPasses(id));
+  }
+
+  // The year-range and venue filter: it applies to the papers drawn and to the papers listed.
+  function paperPasses(id) {
+    const node = info.get(id);
+    if (state.venue && node.venue !== state.venue) return false;
+    if (state.yearFrom === null && state.yearTo === null) return true;
+    if (node.year === null || node.year === undefined) return false;
+    return (state.yearFrom === null || node.year >= state.yearFrom) && (state.yearTo === null || node.year <= state.yearTo);
+  }
+
+  function papersFiltered() {
+    return state.venue !== "" || state.yearFrom !== null || state.yearTo !== null;
   }
 
   function edgePasses(id) {
@@ -194,6 +210,53 @@
     });
   }
 
+  // Years and venues of the papers, for the paper filter (shown only when the papers have them).
+  const paperYears = [];
+  const venueCounts = new Map();
+  for (const node of info.values()) {
+    if (node.type !== "Paper") continue;
+    if (Number.isInteger(node.year)) paperYears.push(node.year);
+    if (node.venue) venueCounts.set(node.venue, (venueCounts.get(node.venue) || 0) + 1);
+  }
+  const years = Array.from(new Set(paperYears)).sort((a, b) => a - b);
+  const yearFrom = document.getElementById("kg-year-from");
+  const yearTo = document.getElementById("kg-year-to");
+  const venueSelect = document.getElementById("kg-venue");
+  if (years.length > 1) {
+    for (const year of years) {
+      yearFrom.append(new Option(String(year), String(year)));
+      yearTo.append(new Option(String(year), String(year)));
+    }
+    yearFrom.value = String(years[0]);
+    yearTo.value = String(years[years.length - 1]);
+    document.getElementById("kg-years-label").hidden = false;
+  }
+  const venues = Array.from(venueCounts.keys()).sort((a, b) => venueCounts.get(b) - venueCounts.get(a) || a.localeCompare(b));
+  if (venues.length > 1) {
+    for (const venue of venues) venueSelect.append(new Option(venue + " (" + venueCounts.get(venue) + ")", venue));
+    document.getElementById("kg-venue-label").hidden = false;
+  }
+  document.getElementById("kg-papers-filter").hidden = years.length < 2 && venues.length < 2;
+
+  function onPaperFilter() {
+    let from = Number(yearFrom.value);
+    let to = Number(yearTo.value);
+    if (from > to) {
+      [from, to] = [to, from];
+      yearFrom.value = String(from);
+      yearTo.value = String(to);
+    }
+    state.yearFrom = years.length > 1 && from > years[0] ? from : null;
+    state.yearTo = years.length > 1 && to < years[years.length - 1] ? to : null;
+    state.venue = venueSelect.value;
+    applyFilters();
+    const shown = details.getAttribute("data-node");
+    if (shown && info.has(shown)) showNode(shown);
+  }
+  yearFrom.addEventListener("change", onPaperFilter);
+  yearTo.addEventListener("change", onPaperFilter);
+  venueSelect.addEventListener("change", onPaperFilter);
+
   // Make sure a node the user asked for is shown: switch its type back on, lower the
   // degree threshold, leave an ego network it is not part of.
   function reveal(id) {
@@ -207,6 +270,16 @@
       state.types.add(group);
       if (typeBoxes.has(group)) typeBoxes.get(group).checked = true;
       changes.push("showing " + group + " nodes again");
+    }
+    if (isPaper(id) && !paperPasses(id)) {
+      state.yearFrom = state.yearTo = null;
+      state.venue = "";
+      if (years.length > 1) {
+        yearFrom.value = String(years[0]);
+        yearTo.value = String(years[years.length - 1]);
+      }
+      venueSelect.value = "";
+      changes.push("cleared the paper filter");
     }
     if (info.get(id).degree < state.minDegree) {
       state.minDegree = 0;
@@ -668,10 +741,11 @@
         parts.push(el("ul", "kg-facts", el("li", null, "Also known as: " + node.aliases.join("; "))));
       }
       parts.push(egoActions(id));
+      parts = parts.concat(papersOfEntity(id));
       const words = terms(id);
       const into = incoming.get(id);
       const out = outgoing.get(id);
-      const fromPapers = into.filter((e) => isPaper(edgeInfo.get(e).from));
+      const fromPapers = into.filter((e) => isPaper(edgeInfo.get(e).from) && paperPasses(edgeInfo.get(e).from));
       const fromEntities = into.filter((e) => !isPaper(edgeInfo.get(e).from));
       parts = parts.concat(section("Papers", fromPapers, (e) => e.from, words, (r) => r + " it"));
       parts = parts.concat(section("Relations", out, (e) => e.to, words, (r) => r + " →"));
@@ -681,6 +755,112 @@
     details.replaceChildren.apply(details, parts);
     details.setAttribute("data-node", id);
     details.scrollTop = 0;
+  }
+
+  // An entity's papers: a papers-per-year sparkline and a table sortable by title, year, venue
+  // and role, both under the paper filter. The table stays open from one node to the next.
+  let papersListOpen = false;
+  function papersOfEntity(id) {
+    const roles = new Map(); // paper id -> [relation]
+    for (const edgeId of incoming.get(id)) {
+      const edge = edgeInfo.get(edgeId);
+      if (!isPaper(edge.from)) continue;
+      if (!roles.has(edge.from)) roles.set(edge.from, []);
+      roles.get(edge.from).push(edge.relation);
+    }
+    if (!roles.size) return [];
+    const all = Array.from(roles.keys());
+    const kept = all.filter(paperPasses);
+    const parts = [];
+    const spark = sparkline(kept);
+    if (spark) parts.push(spark);
+    const heading = "Papers by year (" + (kept.length === all.length ? kept.length : kept.length + " of " + all.length + ", filtered") + ")";
+    const table = el("table", "kg-papers");
+    const head = el("tr");
+    const body = el("tbody");
+    const columns = [
+      ["title", "Title", (p) => nodeName(p).toLowerCase()],
+      ["year", "Year", (p) => (Number.isInteger(info.get(p).year) ? info.get(p).year : -Infinity)],
+      ["venue", "Venue", (p) => (info.get(p).venue || "").toLowerCase()],
+      ["role", "Role", (p) => relationRank(roles.get(p).sort((a, b) => relationRank(a) - relationRank(b))[0])],
+    ];
+    let sortedBy = "year";
+    let descending = true;
+    function fill() {
+      const key = columns.find((c) => c[0] === sortedBy)[2];
+      const rows = kept.slice().sort(function (a, b) {
+        const ka = key(a);
+        const kb = key(b);
+        const order = ka < kb ? -1 : ka > kb ? 1 : nodeName(a).localeCompare(nodeName(b));
+        return descending && ka !== kb ? -order : order;
+      });
+      body.replaceChildren();
+      for (const paper of rows) {
+        const node = info.get(paper);
+        const roleNames = Array.from(new Set(roles.get(paper))).map(relationName).join(", ");
+        body.append(el("tr", null, el("td", null, nodeLink(paper)), el("td", null, Number.isInteger(node.year) ? String(node.year) : ""), el("td", null, node.venue || ""), el("td", null, roleNames)));
+      }
+      for (const th of head.children) {
+        th.setAttribute("aria-sort", th.dataset.column === sortedBy ? (descending ? "descending" : "ascending") : "none");
+      }
+    }
+    for (const [name, label] of columns) {
+      const th = el("th", null, button(label, function () {
+        descending = sortedBy === name ? !descending : name === "year";
+        sortedBy = name;
+        fill();
+      }));
+      th.dataset.column = name;
+      head.append(th);
+    }
+    table.append(el("thead", null, head), body);
+    fill();
+    const list = el("details", "kg-papers-list", el("summary", null, heading), table);
+    list.open = papersListOpen;
+    list.addEventListener("toggle", () => (papersListOpen = list.open));
+    parts.push(list);
+    return parts;
+  }
+
+  // Papers per year as a small bar chart (SVG made element by element); null without years.
+  function sparkline(paperIds) {
+    if (years.length < 2) return null;
+    const perYear = new Map();
+    for (const paper of paperIds) {
+      const year = info.get(paper).year;
+      if (Number.isInteger(year)) perYear.set(year, (perYear.get(year) || 0) + 1);
+    }
+    if (!perYear.size) return null;
+    const first = years[0];
+    const span = years[years.length - 1] - first + 1;
+    const most = Math.max.apply(null, Array.from(perYear.values()));
+    const width = Math.max(4, Math.min(14, Math.floor(160 / span) - 2));
+    const height = 28;
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "kg-sparkline");
+    svg.setAttribute("width", String(span * (width + 2)));
+    svg.setAttribute("height", String(height));
+    svg.setAttribute("role", "img");
+    const words = [];
+    for (let i = 0; i < span; i++) {
+      const n = perYear.get(first + i) || 0;
+      words.push(first + i + ": " + n);
+      const bar = document.createElementNS(ns, "rect");
+      const h = n ? Math.max(2, Math.round((n / most) * height)) : 1;
+      bar.setAttribute("x", String(i * (width + 2)));
+      bar.setAttribute("y", String(height - h));
+      bar.setAttribute("width", String(width));
+      bar.setAttribute("height", String(h));
+      bar.setAttribute("data-year", String(first + i));
+      bar.setAttribute("data-papers", String(n));
+      const tip = document.createElementNS(ns, "title");
+      tip.textContent = first + i + ": " + plural(n, "paper");
+      bar.append(tip);
+      svg.append(bar);
+    }
+    svg.setAttribute("aria-label", "Papers per year, " + words.join(", "));
+    return el("div", "kg-spark", el("span", "kg-spark-label", "Papers per year " + first + "–" + years[years.length - 1]), svg);
   }
 
   function showEdge(edgeId) {
@@ -849,6 +1029,7 @@
     timings: timings,
     select: focusNode,
     suggest: (query) => suggest(query).map((entry) => entry.id),
+    paperPasses: (id) => paperPasses(id),
     ego: enterEgo,
     showAll: () => leaveEgo(true),
     visibleNodeIds: () => nodeView.getIds(),
