@@ -76,6 +76,17 @@ RELATION_ORDER = ("proposes", "uses", "evaluatedOn", "addresses", "mentions")
 
 #: Graphs with more nodes are cut to this many (highest degree first) unless told otherwise.
 DEFAULT_MAX_NODES = 5000
+#: A page of more nodes than this opens on an overview: the entities with the most papers of
+#: each type, grouped by community; smaller graphs open whole.
+OVERVIEW_MIN_NODES = 150
+#: Entities of each type in the overview, and the overview's layout: one column per community
+#: (split above ROWS), as wide as its longest label, with room for a label under each node.
+OVERVIEW_PER_TYPE = 10
+OVERVIEW_ROWS = 12
+OVERVIEW_COLUMN = 200.0
+OVERVIEW_CHAR = 12.0  # canvas units per character of a label at the overview's font size
+OVERVIEW_GROUP_GAP = 120.0
+OVERVIEW_ROW = 70.0
 MIN_NODE_SIZE = 8.0
 MAX_NODE_SIZE = 36.0
 MAX_EDGE_WIDTH = 8.0
@@ -170,6 +181,7 @@ def render_explorer(
 
     nodes, edges = _items(G, keep)
     options = _options(len(nodes), len(edges))
+    overview = overview_of(G, keep) if focus is None and len(nodes) > OVERVIEW_MIN_NODES else None
     legend = _legend(nodes)
     meta = {
         "title": title,
@@ -191,6 +203,7 @@ def render_explorer(
         "nodes": nodes,
         "edges": edges,
         "options": options,
+        "overview": overview,
     }
 
     vis_js = _inline_text(_vis_asset("vis-network.min.js"), "script")
@@ -255,6 +268,75 @@ def _top_by_degree(degrees: dict[str, int], max_nodes: int, always: str | None =
         return set(degrees)
     ranked = sorted(degrees, key=lambda n: (n != always, -degrees[n], n))
     return set(ranked[:max_nodes])
+
+
+# -- the overview ---------------------------------------------------------------------------
+
+
+def overview_of(G: nx.Graph, keep: set[str], per_type: int = OVERVIEW_PER_TYPE) -> dict[str, Any] | None:
+    """What the page opens on: the ``per_type`` entities of each type (of those in ``keep``)
+    that most papers have, grouped by the Leiden communities of the entities papers share
+    (:func:`kg.graph.analytics.communities`), each group a column (or more) set apart from the
+    next, biggest first, its entities by papers; a label fits under each node. None for a graph
+    without papers.
+
+    >>> G = nx.MultiDiGraph()
+    >>> for p in ("p1", "p2"): G.add_node(p, type="Paper")
+    >>> G.add_node("m", type="Method", label="PPO"); G.add_node("d", type="Dataset", label="MuJoCo")
+    >>> for p in ("p1", "p2"): _ = G.add_edge(p, "m", key="uses"); _ = G.add_edge(p, "d", key="evaluatedOn")
+    >>> [(n["id"], n["papers"], n["group"]) for n in overview_of(G, {"p1", "p2", "m", "d"})["nodes"]]
+    [('d', 2, 0), ('m', 2, 0)]
+    """
+    from kg.graph.analytics import communities
+    from kg.types import ENTITY_TYPES
+
+    papers = {
+        node: n
+        for node, kind in G.nodes(data="type")
+        if kind in ENTITY_TYPES and str(node) in keep
+        if (n := sum(1 for p in G.predecessors(node) if G.nodes[p].get("type") == "Paper"))
+    }
+    if not papers:
+        return None
+    chosen: list[Hashable] = []
+    for kind in ENTITY_TYPES:
+        of_kind = [n for n in papers if G.nodes[n].get("type") == kind]
+        of_kind.sort(key=lambda n: (-papers[n], str(G.nodes[n].get("label", n)), str(n)))
+        chosen.extend(of_kind[:per_type])
+    paper_nodes = [n for n, kind in G.nodes(data="type") if kind == "Paper"]
+    grouping = communities(G.subgraph([*chosen, *paper_nodes]), top=len(chosen), min_papers=1)
+    group_of = {row.iri: int(row.community) for row in grouping.itertuples()}
+    others = max(group_of.values(), default=-1) + 1  # entities that share no paper with the rest
+    groups: dict[int, list[Hashable]] = {}
+    for node in chosen:
+        groups.setdefault(group_of.get(node, others), []).append(node)
+    ordered = sorted(
+        groups.items(), key=lambda item: (-len(item[1]), -sum(papers[n] for n in item[1]), item[0])
+    )
+    nodes, summary, right = [], [], None
+    for number, (_, members) in enumerate(ordered):
+        members.sort(key=lambda n: (-papers[n], str(G.nodes[n].get("label", n)), str(n)))
+        for start in range(0, len(members), OVERVIEW_ROWS):
+            column = members[start : start + OVERVIEW_ROWS]
+            labels = [f"{_short(_text(G.nodes[n].get('label')) or str(n))} · {papers[n]}" for n in column]
+            width = max(OVERVIEW_COLUMN, OVERVIEW_CHAR * max(map(len, labels)))
+            gap = OVERVIEW_GROUP_GAP if start == 0 and right is not None else 0.0
+            x = width / 2 if right is None else right + gap + width / 2
+            right = x + width / 2
+            for row, node in enumerate(column):
+                nodes.append(
+                    {
+                        "id": str(node),
+                        "papers": papers[node],
+                        "group": number,
+                        "x": round(x, 1),
+                        "y": row * OVERVIEW_ROW,
+                    }
+                )
+        summary.append(
+            {"group": number, "members": [str(n) for n in members], "papers": sum(papers[n] for n in members)}
+        )
+    return {"per_type": per_type, "nodes": nodes, "groups": summary}
 
 
 # -- graph -> vis-network items -------------------------------------------------------------

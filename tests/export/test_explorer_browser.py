@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 from kg import KnowledgeGraph
-from kg.export.html import ego_graph, write_explorer
+from kg.export.html import OVERVIEW_PER_TYPE, ego_graph, overview_of, write_explorer
 from kg.graph.nx import core_view, find_nodes
 from tests.helpers import ROOT
 
@@ -154,6 +155,13 @@ def explorer(browser, sample_outputs):
     opened.page.close()
 
 
+@pytest.fixture
+def whole(explorer):
+    """The sample explorer switched from the overview it opens on to the whole graph."""
+    explorer.page.locator("#kg-show-all").click()
+    return explorer
+
+
 def papers(G: nx.MultiDiGraph) -> set[str]:
     return {n for n, t in G.nodes(data="type") if t == "Paper"}
 
@@ -167,16 +175,16 @@ def test_explorer_browser_loads_offline_without_errors(explorer):
     assert explorer.js("kgExplorer.timings.ready") > 0
 
 
-def test_explorer_browser_draws_every_node_and_edge(explorer, core):
-    assert explorer.js("kgExplorer.nodes.length") == core.number_of_nodes()
-    assert explorer.js("kgExplorer.edges.length") == core.number_of_edges()
-    assert explorer.drawn_nodes() == set(core)
-    assert len(explorer.drawn_edges()) == core.number_of_edges()
-    assert explorer.page.locator("#kg-counts").text_content() == (
+def test_explorer_browser_draws_every_node_and_edge(whole, core):
+    assert whole.js("kgExplorer.nodes.length") == core.number_of_nodes()
+    assert whole.js("kgExplorer.edges.length") == core.number_of_edges()
+    assert whole.drawn_nodes() == set(core)
+    assert len(whole.drawn_edges()) == core.number_of_edges()
+    assert whole.page.locator("#kg-counts").text_content() == (
         f"{core.number_of_nodes():,} nodes · {core.number_of_edges():,} edges"
     )
     # physics never runs on the full view: the page opens with the layout done
-    assert explorer.js("kgExplorer.network.physics.options.enabled") is False
+    assert whole.js("kgExplorer.network.physics.options.enabled") is False
 
 
 def test_explorer_browser_search_d4rl_lists_papers_evaluated_on_it(explorer, core):
@@ -243,27 +251,81 @@ def test_explorer_browser_search_ranks_whole_words_then_word_starts(browser, tmp
     explorer.page.close()
 
 
-def test_explorer_browser_type_filter_hides_and_restores_papers(explorer, core):
-    paper_box = explorer.page.locator("#kg-types input[value=Paper]")
+def test_explorer_browser_opens_on_an_overview_grouped_by_community(explorer, core):
+    overview = overview_of(core, {str(n) for n in core})
+    members = {spot["id"] for spot in overview["nodes"]}
+    assert explorer.js("kgExplorer.inOverview()") is True
+    assert explorer.drawn_nodes() == members
+    kinds = Counter(core.nodes[n]["type"] for n in members)
+    assert set(kinds) == {t for _, t in core.nodes(data="type")} - {"Paper"}
+    assert max(kinds.values()) <= OVERVIEW_PER_TYPE
+    labels = explorer.js(
+        "(ids) => kgExplorer.nodes.get(ids).map((n) => n.label)", [s["id"] for s in overview["nodes"]]
+    )
+    assert [label.rsplit(" · ", 1)[1] for label in labels] == [str(s["papers"]) for s in overview["nodes"]]
+    assert explorer.js("kgExplorer.unlabelled()") == []  # every label of the overview is drawn
+    groups = explorer.page.locator("#kg-details ul.kg-overview-group")
+    assert groups.count() == len(overview["groups"]) >= 2
+    assert explorer.page.locator("#kg-details h2").text_content() == "Overview"
+    assert explorer.page.locator("#kg-show-all").is_visible()
+    assert not explorer.page.locator("#kg-overview").is_visible()
+
+
+def test_explorer_browser_overview_click_drills_into_an_ego_network(explorer, core):
+    (rl,) = [n for n in find_nodes(core, "RL") if core.nodes[n]["type"] != "Paper"]
+    at = explorer.clickable_point(rl)
+    explorer.page.mouse.click(at["x"], at["y"])
+    explorer.wait_for_layout()
+    assert explorer.js("kgExplorer.inOverview()") is False
+    assert explorer.drawn_nodes() == {str(n) for n in ego_graph(core, rl, 1)}
+    explorer.page.locator("#kg-overview").click()
+    assert explorer.js("kgExplorer.inOverview()") is True
+    assert len(explorer.drawn_nodes()) == len(overview_of(core, {str(n) for n in core})["nodes"])
+    assert explorer.errors == []
+
+
+def test_explorer_browser_search_leaves_the_overview_for_other_nodes(explorer, core):
+    title = "Train Once, Get a Family: State-Adaptive Balances for Offline-to-Online Reinforcement Learning"
+    (paper,) = find_nodes(core, title)
+    explorer.js("(id) => kgExplorer.select(id)", paper)
+    assert explorer.js("kgExplorer.inOverview()") is False
+    assert paper in explorer.drawn_nodes()
+    assert "left the overview" in explorer.page.locator("#kg-status").text_content()
+
+
+def test_explorer_browser_labels_never_hide_the_selection_and_its_neighbours(whole, core):
+    (d4rl,) = find_nodes(core, "D4RL")
+    whole.js("kgExplorer.network.fit({ animation: false })")
+    whole.page.wait_for_function("kgExplorer.unlabelled().length > 0")  # the whole graph is too dense for all
+    whole.js("(id) => kgExplorer.select(id)", d4rl)
+    whole.js("kgExplorer.network.moveTo({ scale: 0.6, animation: false })")
+    whole.page.wait_for_timeout(300)
+    hidden = set(whole.js("kgExplorer.unlabelled()"))
+    assert hidden
+    assert not hidden & ({d4rl} | set(nx.all_neighbors(core, d4rl)))
+
+
+def test_explorer_browser_type_filter_hides_and_restores_papers(whole, core):
+    paper_box = whole.page.locator("#kg-types input[value=Paper]")
     paper_box.uncheck()
-    drawn = explorer.drawn_nodes()
+    drawn = whole.drawn_nodes()
     assert drawn == set(core) - papers(core)
-    assert len(explorer.drawn_edges()) == core.subgraph(drawn).number_of_edges()
+    assert len(whole.drawn_edges()) == core.subgraph(drawn).number_of_edges()
     paper_box.check()
-    assert explorer.drawn_nodes() == set(core)
-    assert len(explorer.drawn_edges()) == core.number_of_edges()
+    assert whole.drawn_nodes() == set(core)
+    assert len(whole.drawn_edges()) == core.number_of_edges()
 
 
-def test_explorer_browser_relation_and_degree_filters(explorer, core):
-    explorer.page.locator("#kg-relations input[value=mentions]").uncheck()
+def test_explorer_browser_relation_and_degree_filters(whole, core):
+    whole.page.locator("#kg-relations input[value=mentions]").uncheck()
     kept = [(u, v) for u, v, r in core.edges(data="relation") if r != "mentions"]
-    assert len(explorer.drawn_edges()) == len(kept)
-    assert explorer.drawn_nodes() == set(core)  # edges go, nodes stay
-    slider = explorer.page.locator("#kg-min-degree")
+    assert len(whole.drawn_edges()) == len(kept)
+    assert whole.drawn_nodes() == set(core)  # edges go, nodes stay
+    slider = whole.page.locator("#kg-min-degree")
     slider.fill("3")
-    threshold = int(explorer.page.locator("#kg-min-degree-value").text_content().lstrip("≥ "))
+    threshold = int(whole.page.locator("#kg-min-degree-value").text_content().lstrip("≥ "))
     assert threshold >= 2
-    assert explorer.drawn_nodes() == {n for n in core if core.degree(n) >= threshold}
+    assert whole.drawn_nodes() == {n for n in core if core.degree(n) >= threshold}
 
 
 def test_explorer_browser_paper_panel_highlights_mentions(explorer, core):
@@ -286,27 +348,27 @@ def test_explorer_browser_paper_panel_highlights_mentions(explorer, core):
     assert explorer.js("kgExplorer.network.getSelectedNodes()") == [proposed[0]]
 
 
-def test_explorer_browser_ego_network_by_double_click_and_button(explorer, core):
+def test_explorer_browser_ego_network_by_double_click_and_button(whole, core):
     (d4rl,) = find_nodes(core, "D4RL")
-    explorer.js("(id) => kgExplorer.select(id)", d4rl)
+    whole.js("(id) => kgExplorer.select(id)", d4rl)
     # zoomed in on it without animation (which also ends any the selection started), the layout at rest
-    explorer.js(
+    whole.js(
         "(id) => kgExplorer.network.moveTo({ position: kgExplorer.network.getPosition(id), scale: 4 })", d4rl
     )
-    assert explorer.js("kgExplorer.network.physics.options.enabled") is False
-    at = explorer.clickable_point(d4rl)
+    assert whole.js("kgExplorer.network.physics.options.enabled") is False
+    at = whole.clickable_point(d4rl)
     assert at is not None
-    explorer.page.mouse.dblclick(at["x"], at["y"])
-    explorer.wait_for_layout()
-    assert explorer.drawn_nodes() == {str(n) for n in ego_graph(core, d4rl, 1)}
-    assert explorer.js("kgExplorer.network.physics.options.enabled") is False
-    explorer.page.locator("#kg-details button", has_text="depth 2").click()
-    explorer.wait_for_layout()
-    assert explorer.drawn_nodes() == set(ego_graph(core, d4rl, 2))
-    assert explorer.js("kgExplorer.network.physics.options.enabled") is False
-    explorer.page.locator("#kg-show-all").click()
-    assert explorer.drawn_nodes() == set(core)
-    assert explorer.errors == []
+    whole.page.mouse.dblclick(at["x"], at["y"])
+    whole.wait_for_layout()
+    assert whole.drawn_nodes() == {str(n) for n in ego_graph(core, d4rl, 1)}
+    assert whole.js("kgExplorer.network.physics.options.enabled") is False
+    whole.page.locator("#kg-details button", has_text="depth 2").click()
+    whole.wait_for_layout()
+    assert whole.drawn_nodes() == set(ego_graph(core, d4rl, 2))
+    assert whole.js("kgExplorer.network.physics.options.enabled") is False
+    whole.page.locator("#kg-show-all").click()
+    assert whole.drawn_nodes() == set(core)
+    assert whole.errors == []
 
 
 def test_explorer_browser_focus_file_from_cli(browser, sample_outputs, core, tmp_path):
@@ -384,17 +446,17 @@ def test_explorer_browser_screenshot(explorer):
     assert len(png) > 50_000  # a drawn graph, not a blank page
 
 
-def test_explorer_browser_selection_fades_all_but_the_neighbourhood(explorer, core):
+def test_explorer_browser_selection_fades_all_but_the_neighbourhood(whole, core):
     """Selecting a node in the whole graph keeps it and its neighbours drawn and fades the rest;
     a click on empty canvas brings every node back."""
     (d4rl,) = find_nodes(core, "D4RL")
-    explorer.js("(id) => kgExplorer.select(id)", d4rl)
-    opacity = explorer.js("Object.fromEntries(kgExplorer.nodes.get().map((n) => [n.id, n.opacity ?? 1]))")
+    whole.js("(id) => kgExplorer.select(id)", d4rl)
+    opacity = whole.js("Object.fromEntries(kgExplorer.nodes.get().map((n) => [n.id, n.opacity ?? 1]))")
     near = set(ego_graph(core, d4rl, 1))
     assert {n for n, o in opacity.items() if o == 1} == near
     assert all(o < 0.5 for n, o in opacity.items() if n not in near)
-    explorer.js("kgExplorer.network.fit({ animation: false })")
-    empty = explorer.js(
+    whole.js("kgExplorer.network.fit({ animation: false })")
+    empty = whole.js(
         """() => {
             const canvas = document.querySelector("#kg-network canvas").getBoundingClientRect();
             for (let x = 5; x < canvas.width; x += 15) for (let y = 5; y < canvas.height; y += 15) {
@@ -405,10 +467,10 @@ def test_explorer_browser_selection_fades_all_but_the_neighbourhood(explorer, co
         }"""
     )
     assert empty is not None
-    box = explorer.page.locator("#kg-network canvas").bounding_box()
-    explorer.page.mouse.click(box["x"] + empty["x"], box["y"] + empty["y"])
-    explorer.page.wait_for_function("kgExplorer.nodes.get().every((n) => (n.opacity ?? 1) === 1)")
-    assert explorer.errors == []
+    box = whole.page.locator("#kg-network canvas").bounding_box()
+    whole.page.mouse.click(box["x"] + empty["x"], box["y"] + empty["y"])
+    whole.page.wait_for_function("kgExplorer.nodes.get().every((n) => (n.opacity ?? 1) === 1)")
+    assert whole.errors == []
 
 
 # -- papers with years and venues: the paper filter, the sparkline and the sortable table ------

@@ -24,6 +24,15 @@
   const incoming = new Map();
   const neighbours = new Map(); // node id -> Set of node ids, either direction
   const home = new Map(); // node id -> {x, y}: the position in the full view
+  const drawn = new Map(); // node id -> {label, size}: how the full view draws it
+  // The overview the page opens on (graphs above a size): the entities with the most papers of
+  // each type, grouped by community, at positions where their labels fit.
+  const overview = raw.overview; // {per_type, nodes: [{id, papers, group, x, y}], groups: [{group, members, papers}]} | null
+  const spots = new Map(overview ? overview.nodes.map((spot) => [spot.id, spot]) : []);
+  const FONT_SIZE = raw.options.nodes.font.size;
+  const OVERVIEW_FONT_SIZE = 20;
+  const mostPapers = Math.max.apply(null, [1].concat(Array.from(spots.values(), (spot) => spot.papers)));
+  let declutterTimer = null; // see declutter()
 
   for (const node of raw.nodes) {
     info.set(node.id, node.kg);
@@ -31,12 +40,13 @@
     incoming.set(node.id, []);
     neighbours.set(node.id, new Set());
     home.set(node.id, { x: node.x, y: node.y });
+    drawn.set(node.id, { label: node.label, size: node.size });
   }
   // vis-network items: new objects of one shape (deleting a key would slow every later read)
-  const nodeItems = raw.nodes.map((node) => ({
+  const nodeItems = raw.nodes.map((node) => Object.assign({
     id: node.id, group: node.group, label: node.label, size: node.size, x: node.x, y: node.y,
-    title: nodeTooltip(node.id),
-  }));
+    title: nodeTooltip(node.id), font: { size: FONT_SIZE },
+  }, spots.has(node.id) ? overviewItem(node.id) : {}));
   const edgeItems = [];
   let maxWeight = 1;
   for (const edge of raw.edges) {
@@ -61,6 +71,7 @@
   const details = document.getElementById("kg-details");
   const hint = details.firstElementChild;
   const showAllButton = document.getElementById("kg-show-all");
+  const overviewButton = document.getElementById("kg-overview");
   const depthSelect = document.getElementById("kg-depth");
 
   // -- what is shown: type, relation, degree and support filters, and the ego network ------
@@ -71,6 +82,7 @@
     minDegree: 0,
     minSupport: 1,
     ego: null, // {id, depth, members: Set}
+    overview: overview ? new Set(spots.keys()) : null, // the overview's members while it is shown
     yearFrom: null, // papers from this year to yearTo (null: no bound; a paper without a year
     yearTo: null, //   is left out once a bound is set)
     venue: "", // only papers of this venue ("" for all)
@@ -84,7 +96,8 @@
 
   function nodePasses(id) {
     return state.types.has(groupOf(id)) && info.get(id).degree >= state.minDegree &&
-      (state.ego === null || state.ego.members.has(id)) && (!isPaper(id) || paperPasses(id));
+      (state.ego === null || state.ego.members.has(id)) &&
+      (state.overview === null || state.overview.has(id)) && (!isPaper(id) || paperPasses(id));
   }
 
   // The year-range and venue filter: it applies to the papers drawn and to the papers listed.
@@ -130,6 +143,7 @@
     nodeView.refresh();
     edgeView.refresh();
     updateCounts();
+    declutterSoon();
   }
 
   function updateCounts() {
@@ -261,6 +275,10 @@
   // degree threshold, leave an ego network it is not part of.
   function reveal(id) {
     const changes = [];
+    if (state.overview !== null && !state.overview.has(id)) {
+      leaveOverview(false);
+      changes.push("left the overview");
+    }
     if (state.ego !== null && !state.ego.members.has(id)) {
       leaveEgo(false);
       changes.push("left the ego network");
@@ -348,6 +366,7 @@
   function enterEgo(id, depth, onDone) {
     if (!info.has(id)) return;
     depth = depth === 2 ? 2 : 1;
+    if (state.overview !== null) leaveOverview(false);
     if (state.ego !== null) leaveEgo(false);
     unhighlight();
     const levels = egoLevels(id, depth);
@@ -356,14 +375,14 @@
     applyFilters();
     nodes.update(radialPositions(id, levels));
     depthSelect.value = String(depth);
-    showAllButton.hidden = false;
+    viewButtons();
     network.selectNodes([id]);
     showNode(id);
     setStatus("Ego network of " + nodeName(id) + " (depth " + depth + "): " + plural(nodeView.length, "node") + ". Laying out…");
     layOut(function (seconds, iterations) {
       setStatus(
         "Ego network of " + nodeName(id) + " (depth " + depth + "): " + plural(nodeView.length, "node") +
-        "; layout " + iterations + " iterations in " + seconds.toFixed(1) + " s, physics off. “Show all” returns to the whole graph.",
+        "; layout " + iterations + " iterations in " + seconds.toFixed(1) + " s, physics off. “Whole graph” shows everything.",
       );
       if (onDone) onDone();
     });
@@ -373,7 +392,7 @@
     if (state.ego === null) return;
     const members = state.ego.members;
     state.ego = null;
-    showAllButton.hidden = true;
+    viewButtons();
     const back = [];
     for (const id of members) back.push(Object.assign({ id: id }, home.get(id)));
     nodes.update(back);
@@ -383,6 +402,152 @@
       setStatus("Showing the whole graph.");
     }
   }
+
+  // -- the overview: the most-supported entities of each type, grouped by community ----------
+
+  function overviewItem(id) {
+    const spot = spots.get(id);
+    return {
+      id: id, x: spot.x, y: spot.y, label: drawn.get(id).label + " · " + numbers.format(spot.papers),
+      size: 10 + 22 * Math.sqrt(spot.papers / mostPapers), font: { size: OVERVIEW_FONT_SIZE },
+    };
+  }
+
+  function entities(n) {
+    return numbers.format(n) + (n === 1 ? " entity" : " entities");
+  }
+
+  function homeItem(id) {
+    return Object.assign({ id: id, label: drawn.get(id).label, size: drawn.get(id).size, font: { size: FONT_SIZE } }, home.get(id));
+  }
+
+  function viewButtons() {
+    overviewButton.hidden = overview === null || state.overview !== null;
+    showAllButton.hidden = state.overview === null && state.ego === null;
+  }
+
+  function enterOverview() {
+    if (overview === null) return;
+    if (state.ego !== null) leaveEgo(false);
+    unhighlight();
+    network.unselectAll();
+    state.overview = new Set(spots.keys());
+    nodes.update(Array.from(spots.keys(), overviewItem));
+    applyFilters();
+    network.fit({ animation: false });
+    viewButtons();
+    showOverview();
+    setStatus("Overview: the entities with the most papers of each type, grouped by the papers they share.");
+  }
+
+  function leaveOverview(refresh) {
+    if (state.overview === null) return;
+    state.overview = null;
+    nodes.update(Array.from(spots.keys(), homeItem));
+    viewButtons();
+    if (refresh !== false) {
+      applyFilters();
+      network.fit({ animation: false });
+      details.replaceChildren(hint);
+      setStatus("Showing the whole graph.");
+    }
+  }
+
+  // The details panel while the overview is shown: what it is, and its groups as lists.
+  function showOverview() {
+    const parts = [
+      el("h2", null, "Overview"),
+      el(
+        "p", null,
+        "The " + entities(spots.size) + " with the most papers of each type (up to " +
+        overview.per_type + "), in " + plural(overview.groups.length, "group") +
+        " of entities that papers use together (Leiden communities). The number after a name counts its papers. " +
+        "Click an entity for its neighbourhood; “Whole graph” shows all " + plural(raw.nodes.length, "node") + ".",
+      ),
+    ];
+    for (const group of overview.groups) {
+      const list = el("ul", "kg-items kg-overview-group");
+      list.setAttribute("data-group", String(group.group));
+      for (const id of group.members) {
+        list.append(el("li", null, swatch(groupOf(id)), " ", nodeLink(id), el("span", "kg-weight", " · " + plural(spots.get(id).papers, "paper"))));
+      }
+      const names = group.members.slice(0, 3).map(nodeName).join(", ") + (group.members.length > 3 ? ", …" : "");
+      parts.push(el("h4", null, "Group " + (group.group + 1) + ": " + names + " (" + entities(group.members.length) + ")"), list);
+    }
+    details.replaceChildren.apply(details, parts);
+    details.removeAttribute("data-node");
+    details.scrollTop = 0;
+  }
+
+  overviewButton.addEventListener("click", enterOverview);
+
+  // -- labels: drawn only where they do not cover another, always for the selected node and
+  // its neighbours; the others by links, most first. Run when the view or the zoom changes.
+
+  const LABEL_COLOR = raw.options.nodes.font.color;
+  const NO_LABEL = { color: "rgba(0,0,0,0)", strokeWidth: 0 };
+  let unlabelled = new Set();
+
+  function declutterSoon() {
+    clearTimeout(declutterTimer);
+    declutterTimer = setTimeout(declutter, 80);
+  }
+
+  function declutter() {
+    const ids = nodeView.getIds();
+    const scale = network.getScale();
+    const positions = network.getPositions(ids);
+    const important = new Set();
+    for (const id of network.getSelectedNodes()) {
+      important.add(id);
+      for (const other of neighbours.get(id)) important.add(other);
+    }
+    const order = ids.slice().sort(function (a, b) {
+      return important.has(b) - important.has(a) || faded.has(a) - faded.has(b) ||
+        info.get(b).degree - info.get(a).degree || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    const CELL = 80;
+    const grid = new Map();
+    const next = new Set();
+    for (const id of order) {
+      const item = nodes.get(id);
+      const size = item.font && item.font.size ? item.font.size : FONT_SIZE;
+      const label = item.label || "";
+      const w = label.length * size * 0.56 * scale;
+      const h = size * 1.3 * scale;
+      const x0 = positions[id].x * scale - w / 2;
+      const y0 = (positions[id].y + (item.size || 10)) * scale;
+      const box = [x0, y0, x0 + w, y0 + h];
+      const cells = [];
+      for (let cx = Math.floor(box[0] / CELL); cx <= Math.floor(box[2] / CELL); cx++) {
+        for (let cy = Math.floor(box[1] / CELL); cy <= Math.floor(box[3] / CELL); cy++) cells.push(cx + "," + cy);
+      }
+      const hit = !important.has(id) && cells.some((key) => (grid.get(key) || []).some(
+        (other) => other[0] < box[2] && box[0] < other[2] && other[1] < box[3] && box[1] < other[3]));
+      if (hit) {
+        next.add(id);
+        continue;
+      }
+      for (const key of cells) {
+        if (!grid.has(key)) grid.set(key, []);
+        grid.get(key).push(box);
+      }
+    }
+    const updates = [];
+    for (const id of ids) {
+      const hide = next.has(id);
+      if (hide === unlabelled.has(id)) continue;
+      const size = (nodes.get(id).font || {}).size || FONT_SIZE;
+      updates.push({ id: id, font: hide ? Object.assign({ size: size }, NO_LABEL) : { size: size, color: LABEL_COLOR } });
+    }
+    for (const id of unlabelled) {
+      if (!next.has(id) && !nodeView.get(id)) updates.push({ id: id, font: { size: (nodes.get(id).font || {}).size || FONT_SIZE } });
+    }
+    unlabelled = next;
+    if (updates.length) nodes.update(updates);
+  }
+
+  network.on("zoom", declutterSoon);
 
   // Physics for the visible nodes: a bounded number of iterations (and seconds) without
   // drawing, then physics off so nothing keeps moving.
@@ -405,15 +570,19 @@
       network.off("stabilizationProgress", progress);
       network.setOptions({ physics: { enabled: false } });
       network.fit({ animation: false });
+      declutter();
       onDone((performance.now() - started) / 1000, Math.max(done, 1));
     });
     network.setOptions({ physics: { enabled: true } });
     network.stabilize(iterations);
   }
 
-  showAllButton.addEventListener("click", function () {
-    leaveEgo(true);
-  });
+  showAllButton.addEventListener("click", showWholeGraph);
+
+  function showWholeGraph() {
+    if (state.overview !== null) leaveOverview(true);
+    else leaveEgo(true);
+  }
   document.getElementById("kg-fit").addEventListener("click", function () {
     network.fit({ animation: { duration: 300, easingFunction: "easeInOutQuad" } });
   });
@@ -439,6 +608,7 @@
   }
 
   function highlight(id) {
+    declutterSoon();
     if (state.ego !== null) return; // an ego network is already the node's neighbourhood
     fade(new Set([id].concat(network.getConnectedNodes(id))));
   }
@@ -450,6 +620,11 @@
   // -- network events --------------------------------------------------------------------
 
   network.on("click", function (params) {
+    if (state.overview !== null) {
+      if (params.nodes.length) enterEgo(params.nodes[0], 1);
+      else showOverview();
+      return;
+    }
     if (params.nodes.length) {
       showNode(params.nodes[0]);
       highlight(params.nodes[0]);
@@ -1031,17 +1206,26 @@
     suggest: (query) => suggest(query).map((entry) => entry.id),
     paperPasses: (id) => paperPasses(id),
     ego: enterEgo,
-    showAll: () => leaveEgo(true),
+    showAll: showWholeGraph,
+    overview: enterOverview,
+    inOverview: () => state.overview !== null,
+    unlabelled: () => Array.from(unlabelled),
     visibleNodeIds: () => nodeView.getIds(),
     visibleEdgeIds: () => edgeView.getIds(),
   };
 
   updateCounts();
+  viewButtons();
+  if (state.overview !== null) {
+    showOverview();
+    setStatus("Overview: the entities with the most papers of each type, grouped by the papers they share. “Whole graph” shows everything.");
+  }
   network.once("afterDrawing", function () {
     timings.drawn = performance.now();
     if (meta.focus && info.has(meta.focus.id)) {
       enterEgo(meta.focus.id, meta.focus.depth, ready);
     } else {
+      declutter();
       ready();
     }
   });
