@@ -482,9 +482,10 @@
   overviewButton.addEventListener("click", enterOverview);
 
   // -- labels: drawn only where they do not cover another, always for the selected node and
-  // its neighbours; the others by links, most first. Run when the view or the zoom changes.
+  // (up to 30) its neighbours; the others by links, most first. Run when the view or zoom changes.
 
   const LABEL_COLOR = raw.options.nodes.font.color;
+  const FORCED_NEIGHBOUR_LABELS = 30;
   const NO_LABEL = { color: "rgba(0,0,0,0)", strokeWidth: 0 };
   let unlabelled = new Set();
 
@@ -497,13 +498,17 @@
     const ids = nodeView.getIds();
     const scale = network.getScale();
     const positions = network.getPositions(ids);
+    // The selection always has its label, and so do its neighbours unless they are too many to
+    // fit (an ego network); then they come first among the labels that must not collide.
     const important = new Set();
+    const near = new Set();
     for (const id of network.getSelectedNodes()) {
       important.add(id);
-      for (const other of neighbours.get(id)) important.add(other);
+      for (const other of neighbours.get(id)) near.add(other);
     }
+    if (near.size <= FORCED_NEIGHBOUR_LABELS) for (const id of near) important.add(id);
     const order = ids.slice().sort(function (a, b) {
-      return important.has(b) - important.has(a) || faded.has(a) - faded.has(b) ||
+      return important.has(b) - important.has(a) || near.has(b) - near.has(a) || faded.has(a) - faded.has(b) ||
         info.get(b).degree - info.get(a).degree || (a < b ? -1 : a > b ? 1 : 0);
     });
     const CELL = 80;
@@ -513,7 +518,7 @@
       const item = nodes.get(id);
       const size = item.font && item.font.size ? item.font.size : FONT_SIZE;
       const label = item.label || "";
-      const w = label.length * size * 0.56 * scale;
+      const w = label.length * size * 0.6 * scale;
       const h = size * 1.3 * scale;
       const x0 = positions[id].x * scale - w / 2;
       const y0 = (positions[id].y + (item.size || 10)) * scale;
