@@ -10,8 +10,8 @@ fresh Chromium profile, so no code cache helps): the time from navigation until 
 ready (data parsed, network drawn, handlers attached: ``body[data-kg-ready]``), the main-thread
 busy time and CPU time Chromium reports for it (CDP ``Performance.getMetrics`` TaskDuration and
 ThreadTime; the CPU time is the figure least changed by other load on the machine), and how
-long the first interactions take until redrawn: hiding all Paper nodes, and searching a node
-and opening its details.
+long the first interactions take until redrawn: leaving the overview for the whole graph, hiding
+all Paper nodes, and searching a node and opening its details.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from kg.export.html import write_explorer
 from kg.graph.nx import core_view
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the browser tests' launch settings
-from tests.test_explorer_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.export.test_explorer_browser import CHROMIUM, CHROMIUM_ARGS
 
 #: Share of each node type among the synthetic nodes (about the sample graph's core view).
 TYPE_SHARES = {"Paper": 0.25, "Method": 0.40, "Dataset": 0.05, "Task": 0.14, "Metric": 0.02, "Concept": 0.14}
@@ -128,6 +128,16 @@ def measure(path: Path, search: str, runs: int) -> list[dict[str, float]]:
                 wall = time.perf_counter() - started
                 metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
                 in_page = page.evaluate("kgExplorer.timings.ready") / 1000
+                whole_graph = page.evaluate(
+                    """async () => {
+                        const button = document.querySelector("#kg-show-all");
+                        if (button.hidden) return 0;  // a page that opens on the whole graph
+                        const t = performance.now();
+                        button.click();
+                        await new Promise((done) => kgExplorer.network.once("afterDrawing", done));
+                        return performance.now() - t;
+                    }"""
+                )
                 hide_papers = page.evaluate(
                     """async () => {
                         const t = performance.now();
@@ -149,6 +159,7 @@ def measure(path: Path, search: str, runs: int) -> list[dict[str, float]]:
                         "ready_in_page": in_page,
                         "main_thread_busy": metrics["TaskDuration"],
                         "main_thread_cpu": metrics["ThreadTime"],
+                        "whole_graph": whole_graph / 1000,
                         "hide_papers": hide_papers / 1000,
                         "search_select": select,
                     }
