@@ -204,6 +204,7 @@ def render_explorer(
         "edges": edges,
         "options": options,
         "overview": overview,
+        "elsewhere": _left_out(G, keep, degrees) if truncated else [],
     }
 
     vis_js = _inline_text(_vis_asset("vis-network.min.js"), "script")
@@ -268,6 +269,24 @@ def _top_by_degree(degrees: dict[str, int], max_nodes: int, always: str | None =
         return set(degrees)
     ranked = sorted(degrees, key=lambda n: (n != always, -degrees[n], n))
     return set(ranked[:max_nodes])
+
+
+def _left_out(G: nx.Graph, keep: set[str], degrees: dict[str, int]) -> list[list[Any]]:
+    """The nodes a partial page leaves out, for search: ``[id, type, label, aliases, degree]`` each
+    (a paper's label is its title), so that the page can find them and say how to draw them."""
+    rows = []
+    for node, attrs in G.nodes(data=True):
+        node_id = str(node)
+        if node_id in keep:
+            continue
+        kind = _text(attrs.get("type")) or "Other"
+        label = (
+            (_text(attrs.get("title")) if kind == "Paper" else "")
+            or _text(attrs.get("label"))
+            or _iri_tail(node_id)
+        )
+        rows.append([node_id, kind, label, _texts(attrs.get("aliases")), degrees[node_id]])
+    return rows
 
 
 # -- the overview ---------------------------------------------------------------------------

@@ -555,3 +555,24 @@ def test_explorer_browser_hostile_venue_is_text(dated):
     options = dated.page.locator("#kg-venue option").all_text_contents()
     assert f"{IMG_TITLE} (1)" in options
     assert dated.dialogs == [] and dated.errors == []
+
+
+def test_explorer_browser_search_finds_nodes_a_partial_page_leaves_out(browser, core, tmp_path):
+    page_path = write_explorer(core, tmp_path / "partial.html", max_nodes=300)
+    drawn = set(open_explorer(browser, page_path).drawn_nodes())
+    left_out = [
+        n for n in core if n not in drawn and core.nodes[n]["type"] == "Method" and core.nodes[n]["aliases"]
+    ]
+    node = left_out[0]
+    alias = core.nodes[node]["aliases"][0]
+    explorer = open_explorer(browser, page_path)
+    explorer.js("kgExplorer.showAll()")
+    assert node not in explorer.drawn_nodes()
+    assert node in explorer.search(alias)
+    explorer.page.locator(f"#kg-suggestions li[data-node='{node}']").dispatch_event("pointerdown")
+    details = explorer.page.locator("#kg-details")
+    assert details.locator("h2").text_content() == core.nodes[node]["label"]
+    command = details.locator("pre.kg-command").text_content()
+    assert command == f"kg explore --focus {json.dumps(core.nodes[node]['label'])} -o neighbourhood.html"
+    assert node not in explorer.drawn_nodes() and explorer.errors == []
+    explorer.page.close()

@@ -1058,7 +1058,27 @@
     details.scrollTop = 0;
   }
 
+  // A node this partial page left out: what it is, and the command that draws its neighbourhood.
+  function showLeftOut(id) {
+    const node = elsewhere.get(id);
+    const command = "kg explore --focus " + JSON.stringify(node.label) + " -o neighbourhood.html";
+    details.replaceChildren(
+      el("h2", null, node.label),
+      el("div", "kg-type", swatch(styles.has(node.type) ? node.type : "Other"), node.type + " · " + plural(node.degree, "link")),
+      node.aliases.length ? el("ul", "kg-facts", el("li", null, "Also known as: " + node.aliases.join("; "))) : null,
+      el("p", null, "This page shows the " + plural(raw.nodes.length, "node") + " with the most links of " +
+        numbers.format(meta.nodes_total) + "; this one is not drawn. Its neighbourhood as a page of its own:"),
+      el("pre", "kg-command", command),
+    );
+    details.removeAttribute("data-node");
+    setStatus(node.label + " is not drawn in this page.");
+  }
+
   function focusNode(id) {
+    if (elsewhere.has(id)) {
+      showLeftOut(id);
+      return;
+    }
     if (!info.has(id)) return;
     reveal(id);
     network.selectNodes([id]);
@@ -1074,6 +1094,14 @@
   // -- search: labels, aliases and paper titles, with suggestions --------------------------
 
   const names = []; // {name, lower, id, note}
+  // Nodes a partial page leaves out: searchable, with a note on how to draw them.
+  const elsewhere = new Map(); // id -> {type, label, aliases, degree}
+  for (const [id, type, label, aliases, degree] of raw.elsewhere || []) {
+    elsewhere.set(id, { type: type, label: label, aliases: aliases, degree: degree });
+    const note = type + " · not in this page";
+    names.push({ name: label, lower: label.toLowerCase(), id: id, note: note });
+    for (const alias of aliases) names.push({ name: alias, lower: alias.toLowerCase(), id: id, note: note + " · alias of " + label });
+  }
   for (const [id, node] of info) {
     const add = (name, note) => name && names.push({ name: name, lower: name.toLowerCase(), id: id, note: note });
     if (node.type === "Paper") {
@@ -1101,6 +1129,10 @@
     return best;
   }
 
+  function degreeOf(id) {
+    return (info.get(id) || elsewhere.get(id)).degree;
+  }
+
   function suggest(query) {
     const q = query.trim().toLowerCase();
     if (!q) return [];
@@ -1113,7 +1145,7 @@
     }
     return Array.from(best.values())
       .sort(function (a, b) {
-        return a.score - b.score || info.get(b.entry.id).degree - info.get(a.entry.id).degree ||
+        return a.score - b.score || degreeOf(b.entry.id) - degreeOf(a.entry.id) ||
           a.entry.name.length - b.entry.name.length || a.entry.name.localeCompare(b.entry.name);
       })
       .slice(0, SUGGESTIONS)
@@ -1137,7 +1169,8 @@
     current = suggest(input.value);
     active = current.length ? 0 : -1;
     const items = current.map(function (entry, i) {
-      const li = el("li", null, swatch(groupOf(entry.id)), el("span", "kg-suggestion-name", entry.name), el("span", "kg-suggestion-note", entry.note));
+      const type = (info.get(entry.id) || elsewhere.get(entry.id)).type;
+      const li = el("li", null, swatch(styles.has(type) ? type : "Other"), el("span", "kg-suggestion-name", entry.name), el("span", "kg-suggestion-note", entry.note));
       li.id = "kg-suggestion-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("data-node", entry.id);
