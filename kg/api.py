@@ -302,7 +302,8 @@ class KnowledgeGraph:
         if "csv" in chosen:
             written.update(write_tables(self.store, out))
         if "html" in chosen:
-            written["explorer.html"] = write_explorer(core_view(self.to_networkx()), out / "explorer.html")
+            G = self.to_networkx()
+            written["explorer.html"] = write_explorer(core_view(G), out / "explorer.html", searchable=G)
         written[STATS_FILE] = write_text(out / STATS_FILE, json.dumps(self.stats(), indent=2) + "\n")
         return written
 

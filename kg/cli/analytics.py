@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 from rich.text import Text
@@ -20,6 +19,8 @@ from kg.cli.app import DEFAULT_OUT, GraphOption, app, out, say
 from kg.errors import InputError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kg.api import KnowledgeGraph
 
 OutOption = Annotated[

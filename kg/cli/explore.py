@@ -49,5 +49,5 @@ def explore(
         center = found[0]
         if len(found) > 1:
             err.print(f"kg: {len(found)} nodes are called {focus!r}: the best connected", markup=False)
-    page = write_explorer(drawn, out_path, max_nodes=max_nodes, focus=center, depth=depth)
+    page = write_explorer(drawn, out_path, max_nodes=max_nodes, focus=center, depth=depth, searchable=G)
     err.print(f"kg: wrote {page} ({page.stat().st_size / 1e6:.1f} MB)", markup=False, highlight=False)

@@ -110,6 +110,7 @@ def write_explorer(
     max_nodes: int = DEFAULT_MAX_NODES,
     focus: Hashable | None = None,
     depth: int = 1,
+    searchable: nx.Graph | None = None,
 ) -> Path:
     """Write an interactive, self-contained HTML explorer of ``G`` to ``path``.
 
@@ -132,6 +133,10 @@ def write_explorer(
         in either direction); the page opens with it selected and laid out around it.
     depth : int
         Radius of the ego network: 1 or 2.
+    searchable : networkx.MultiDiGraph, optional
+        A larger graph that ``G`` is a view of (the whole graph behind the core view): search in
+        a page of the whole of ``G`` also finds the nodes only it has, and tells how to draw them,
+        as it does for the nodes ``max_nodes`` leaves out.
 
     Returns
     -------
@@ -149,7 +154,9 @@ def write_explorer(
     >>> out.read_text(encoding="utf-8").count('id="kg-data"')
     1
     """
-    page = render_explorer(G, title=title, max_nodes=max_nodes, focus=focus, depth=depth)
+    page = render_explorer(
+        G, title=title, max_nodes=max_nodes, focus=focus, depth=depth, searchable=searchable
+    )
     return write_text(path, page)
 
 
@@ -160,6 +167,7 @@ def render_explorer(
     max_nodes: int = DEFAULT_MAX_NODES,
     focus: Hashable | None = None,
     depth: int = 1,
+    searchable: nx.Graph | None = None,
 ) -> str:
     """Return the explorer page for ``G`` as a string (see :func:`write_explorer`)."""
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
@@ -204,7 +212,7 @@ def render_explorer(
         "edges": edges,
         "options": options,
         "overview": overview,
-        "elsewhere": _left_out(G, keep, degrees) if truncated else [],
+        "elsewhere": _left_out(G if searchable is None else searchable, keep, G) if focus is None else [],
     }
 
     vis_js = _inline_text(_vis_asset("vis-network.min.js"), "script")
@@ -271,9 +279,10 @@ def _top_by_degree(degrees: dict[str, int], max_nodes: int, always: str | None =
     return set(ranked[:max_nodes])
 
 
-def _left_out(G: nx.Graph, keep: set[str], degrees: dict[str, int]) -> list[list[Any]]:
-    """The nodes a partial page leaves out, for search: ``[id, type, label, aliases, degree]`` each
-    (a paper's label is its title), so that the page can find them and say how to draw them."""
+def _left_out(G: nx.Graph, keep: set[str], view: nx.Graph) -> list[list[Any]]:
+    """The nodes of ``G`` a page leaves out, for search: ``[id, type, label, aliases, degree,
+    in_view]`` each (a paper's label is its title; ``in_view``: the page's graph ``view`` has it,
+    and only the page's size left it out), so that the page can find them and say how to draw them."""
     rows = []
     for node, attrs in G.nodes(data=True):
         node_id = str(node)
@@ -285,7 +294,7 @@ def _left_out(G: nx.Graph, keep: set[str], degrees: dict[str, int]) -> list[list
             or _text(attrs.get("label"))
             or _iri_tail(node_id)
         )
-        rows.append([node_id, kind, label, _texts(attrs.get("aliases")), degrees[node_id]])
+        rows.append([node_id, kind, label, _texts(attrs.get("aliases")), G.degree(node), node in view])
     return rows
 
 

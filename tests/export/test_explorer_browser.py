@@ -576,3 +576,17 @@ def test_explorer_browser_search_finds_nodes_a_partial_page_leaves_out(browser, 
     assert command == f"kg explore --focus {json.dumps(core.nodes[node]['label'])} -o neighbourhood.html"
     assert node not in explorer.drawn_nodes() and explorer.errors == []
     explorer.page.close()
+
+
+def test_explorer_browser_search_finds_entities_outside_the_core_view(browser, sample_kg, tmp_path):
+    G = sample_kg.to_networkx()
+    core = core_view(G)
+    outside = next(n for n, t in G.nodes(data="type") if t != "Paper" and n not in core)
+    label = G.nodes[outside]["label"]
+    explorer = open_explorer(browser, write_explorer(core, tmp_path / "core.html", searchable=G))
+    assert outside in explorer.search(label)
+    explorer.page.locator(f"#kg-suggestions li[data-node='{outside}']").dispatch_event("pointerdown")
+    command = explorer.page.locator("#kg-details pre.kg-command").text_content()
+    assert command == f"kg explore --full --focus {json.dumps(label)} -o neighbourhood.html"
+    assert explorer.errors == []
+    explorer.page.close()

@@ -1061,13 +1061,16 @@
   // A node this partial page left out: what it is, and the command that draws its neighbourhood.
   function showLeftOut(id) {
     const node = elsewhere.get(id);
-    const command = "kg explore --focus " + JSON.stringify(node.label) + " -o neighbourhood.html";
+    const command = "kg explore " + (node.inView ? "" : "--full ") + "--focus " + JSON.stringify(node.label) + " -o neighbourhood.html";
     details.replaceChildren(
       el("h2", null, node.label),
       el("div", "kg-type", swatch(styles.has(node.type) ? node.type : "Other"), node.type + " · " + plural(node.degree, "link")),
       node.aliases.length ? el("ul", "kg-facts", el("li", null, "Also known as: " + node.aliases.join("; "))) : null,
-      el("p", null, "This page shows the " + plural(raw.nodes.length, "node") + " with the most links of " +
-        numbers.format(meta.nodes_total) + "; this one is not drawn. Its neighbourhood as a page of its own:"),
+      el("p", null, node.inView
+        ? "This page shows the " + plural(raw.nodes.length, "node") + " with the most links of " +
+          numbers.format(meta.nodes_total) + "; this one is not drawn. Its neighbourhood as a page of its own:"
+        : "This page draws the entities that papers propose, use, are evaluated on or address, or that two " +
+          "papers mention; this one is only mentioned in passing. Its neighbourhood as a page of its own:"),
       el("pre", "kg-command", command),
     );
     details.removeAttribute("data-node");
@@ -1095,9 +1098,9 @@
 
   const names = []; // {name, lower, id, note}
   // Nodes a partial page leaves out: searchable, with a note on how to draw them.
-  const elsewhere = new Map(); // id -> {type, label, aliases, degree}
-  for (const [id, type, label, aliases, degree] of raw.elsewhere || []) {
-    elsewhere.set(id, { type: type, label: label, aliases: aliases, degree: degree });
+  const elsewhere = new Map(); // id -> {type, label, aliases, degree, inView}
+  for (const [id, type, label, aliases, degree, inView] of raw.elsewhere || []) {
+    elsewhere.set(id, { type: type, label: label, aliases: aliases, degree: degree, inView: inView });
     const note = type + " · not in this page";
     names.push({ name: label, lower: label.toLowerCase(), id: id, note: note });
     for (const alias of aliases) names.push({ name: alias, lower: alias.toLowerCase(), id: id, note: note + " · alias of " + label });
