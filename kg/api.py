@@ -25,6 +25,7 @@ from kg.atomic import write_text
 from kg.errors import GraphNotFoundError, InputError
 from kg.export.folder import OutputFolder
 from kg.formats import RDF_FORMATS, RDF_OUTPUTS, STATS_FILE, output_formats, rdf_format_of
+from kg.graph.catalog import CATALOG_FILE, write_catalog
 from kg.graph.nx import authors_in_order, core_view, find_nodes, to_networkx
 from kg.graph.rdf import new_dataset
 from kg.graph.shacl import ValidationReport, validate_store
@@ -278,8 +279,9 @@ class KnowledgeGraph:
         self, out_dir: str | os.PathLike[str] = "outputs", *, formats: Iterable[str] | None = None
     ) -> dict[str, Path]:
         """Write the graph into the output folder ``out_dir`` as one new generation (see
-        :mod:`kg.export.folder`): the store, ``stats.json`` and the RDF files, GraphML, CSV tables
-        and explorer, or of those only the ``formats`` named (:data:`kg.formats.OUTPUT_FORMATS`)."""
+        :mod:`kg.export.folder`): the store, ``stats.json``, the explorer's ``catalog.sqlite`` and
+        the RDF files, GraphML, CSV tables and explorer, or of those only the ``formats`` named
+        (:data:`kg.formats.OUTPUT_FORMATS`)."""
         with OutputFolder(out_dir) as folder:
             generation = folder.new_generation()
             written = self.export(generation, formats)
@@ -304,6 +306,7 @@ class KnowledgeGraph:
         if "html" in chosen:
             G = self.to_networkx()
             written["explorer.html"] = write_explorer(core_view(G), out / "explorer.html", searchable=G)
+        written[CATALOG_FILE] = write_catalog(self.store, out / CATALOG_FILE)  # for kg serve's explorer
         written[STATS_FILE] = write_text(out / STATS_FILE, json.dumps(self.stats(), indent=2) + "\n")
         return written
 

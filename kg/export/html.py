@@ -44,6 +44,7 @@ from pyvis.network import Network
 
 from kg.atomic import write_text
 from kg.errors import KgError
+from kg.graph.catalog import OVERVIEW_PER_TYPE
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -51,6 +52,8 @@ __all__ = [
     "TYPE_STYLES",
     "ego_graph",
     "force_layout",
+    "overview_layout",
+    "overview_of",
     "relation_label",
     "render_explorer",
     "script_json",
@@ -79,14 +82,14 @@ DEFAULT_MAX_NODES = 5000
 #: A page of more nodes than this opens on an overview: the entities with the most papers of
 #: each type, grouped by community; smaller graphs open whole.
 OVERVIEW_MIN_NODES = 150
-#: Entities of each type in the overview, and the overview's layout: one column per community
-#: (split above ROWS), as wide as its longest label, with room for a label under each node.
-OVERVIEW_PER_TYPE = 10
+#: The overview's layout: one column per community (split above ROWS), as wide as its longest
+#: label, with room for a label under each node.
 OVERVIEW_ROWS = 12
 OVERVIEW_COLUMN = 200.0
 OVERVIEW_CHAR = 12.0  # canvas units per character of a label at the overview's font size
 OVERVIEW_GROUP_GAP = 120.0
 OVERVIEW_ROW = 70.0
+
 MIN_NODE_SIZE = 8.0
 MAX_NODE_SIZE = 36.0
 MAX_EDGE_WIDTH = 8.0
@@ -168,8 +171,15 @@ def render_explorer(
     focus: Hashable | None = None,
     depth: int = 1,
     searchable: nx.Graph | None = None,
+    overview: dict[str, Any] | None = None,
+    served: bool = False,
 ) -> str:
-    """Return the explorer page for ``G`` as a string (see :func:`write_explorer`)."""
+    """Return the explorer page for ``G`` as a string (see :func:`write_explorer`).
+
+    ``overview`` is the page's overview if it is made elsewhere (:func:`overview_layout`), and
+    ``served`` makes the page one of ``kg serve``'s: it searches the whole graph and opens other
+    nodes through the server (``/explore``), the only requests its Content-Security-Policy allows.
+    """
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise KgError(f"max_nodes must be a positive integer, got {max_nodes!r}")
     if focus is not None:
@@ -189,7 +199,8 @@ def render_explorer(
 
     nodes, edges = _items(G, keep)
     options = _options(len(nodes), len(edges))
-    overview = overview_of(G, keep) if focus is None and len(nodes) > OVERVIEW_MIN_NODES else None
+    if overview is None and focus is None and len(nodes) > OVERVIEW_MIN_NODES:
+        overview = overview_of(G, keep)
     legend = _legend(nodes)
     meta = {
         "title": title,
@@ -199,6 +210,7 @@ def render_explorer(
         "edges_total": total_edges,
         "truncated": truncated,
         "focus": None if focus is None else {"id": str(focus), "depth": depth},
+        "served": served,
     }
     relations = Counter(edge["kg"]["relation"] for edge in edges)
     data = {
@@ -222,6 +234,7 @@ def render_explorer(
         "default-src 'none'; "
         f"script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}; "
         "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+        + ("; connect-src 'self'" if served else "")
     )
     template = _environment().get_template(_TEMPLATE)
     return template.render(
@@ -335,34 +348,69 @@ def overview_of(G: nx.Graph, keep: set[str], per_type: int = OVERVIEW_PER_TYPE) 
     grouping = communities(G.subgraph([*chosen, *paper_nodes]), top=len(chosen), min_papers=1)
     group_of = {row.iri: int(row.community) for row in grouping.itertuples()}
     others = max(group_of.values(), default=-1) + 1  # entities that share no paper with the rest
-    groups: dict[int, list[Hashable]] = {}
-    for node in chosen:
-        groups.setdefault(group_of.get(node, others), []).append(node)
+    entities = [
+        {
+            "id": str(node),
+            "type": G.nodes[node].get("type"),
+            "label": _text(G.nodes[node].get("label")) or str(node),
+            "papers": papers[node],
+            "group": group_of.get(node, others),
+        }
+        for node in chosen
+    ]
+    return overview_layout(entities, per_type)
+
+
+def overview_layout(entities: list[dict[str, Any]], per_type: int = OVERVIEW_PER_TYPE) -> dict[str, Any]:
+    """The overview of ``entities`` (``id``, ``label``, ``papers``, ``group`` each): one column per
+    group (or more, above :data:`OVERVIEW_ROWS`), biggest group first, as wide as its longest
+    label and set apart from the next group; in a column, the entities by papers.
+
+    >>> layout = overview_layout([{"id": "a", "label": "A", "papers": 3, "group": 7}])
+    >>> layout["nodes"]
+    [{'id': 'a', 'papers': 3, 'group': 0, 'x': 100.0, 'y': 0.0}]
+    >>> layout["groups"]
+    [{'group': 0, 'members': ['a'], 'papers': 3}]
+    """
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for entity in entities:
+        groups.setdefault(entity["group"], []).append(entity)
     ordered = sorted(
-        groups.items(), key=lambda item: (-len(item[1]), -sum(papers[n] for n in item[1]), item[0])
+        groups.values(),
+        key=lambda members: (
+            -len(members),
+            -sum(e["papers"] for e in members),
+            min(e["id"] for e in members),
+        ),
     )
     nodes, summary, right = [], [], None
-    for number, (_, members) in enumerate(ordered):
-        members.sort(key=lambda n: (-papers[n], str(G.nodes[n].get("label", n)), str(n)))
+    for number, members in enumerate(ordered):
+        members.sort(key=lambda e: (-e["papers"], e["label"], e["id"]))
         for start in range(0, len(members), OVERVIEW_ROWS):
             column = members[start : start + OVERVIEW_ROWS]
-            labels = [f"{_short(_text(G.nodes[n].get('label')) or str(n))} · {papers[n]}" for n in column]
-            width = max(OVERVIEW_COLUMN, OVERVIEW_CHAR * max(map(len, labels)))
+            width = max(
+                OVERVIEW_COLUMN,
+                OVERVIEW_CHAR * max(len(f"{_short(e['label'])} · {e['papers']}") for e in column),
+            )
             gap = OVERVIEW_GROUP_GAP if start == 0 and right is not None else 0.0
             x = width / 2 if right is None else right + gap + width / 2
             right = x + width / 2
-            for row, node in enumerate(column):
+            for row, entity in enumerate(column):
                 nodes.append(
                     {
-                        "id": str(node),
-                        "papers": papers[node],
+                        "id": entity["id"],
+                        "papers": entity["papers"],
                         "group": number,
                         "x": round(x, 1),
                         "y": row * OVERVIEW_ROW,
                     }
                 )
         summary.append(
-            {"group": number, "members": [str(n) for n in members], "papers": sum(papers[n] for n in members)}
+            {
+                "group": number,
+                "members": [e["id"] for e in members],
+                "papers": sum(e["papers"] for e in members),
+            }
         )
     return {"per_type": per_type, "nodes": nodes, "groups": summary}
 

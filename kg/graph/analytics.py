@@ -398,28 +398,19 @@ def communities(
     >>> communities(G).groupby("community")["label"].apply(list).tolist()
     [['A', 'B'], ['C', 'D']]
     """
-    import igraph
-    import leidenalg
-
     C = cooccurrence(G, type=type, top=top, min_papers=min_papers)
     columns = ["iri", "label", "type", "papers", "community"]
     if C.number_of_nodes() == 0:
         return pd.DataFrame(columns=columns)
     order = list(C.nodes)
-    position = {node: i for i, node in enumerate(order)}
-    graph = igraph.Graph(n=len(order), edges=[(position[a], position[b]) for a, b in C.edges], directed=False)
-    graph.es["weight"] = [w for _, _, w in C.edges(data="weight")]
-    partition = leidenalg.find_partition(
-        graph,
-        leidenalg.RBConfigurationVertexPartition,
-        weights="weight",
-        resolution_parameter=resolution,
-        seed=seed,
+    group_of = leiden(
+        order, {(a, b): w for a, b, w in C.edges(data="weight")}, resolution=resolution, seed=seed
     )
+    membership = [group_of[node] for node in order]
     frame = pd.DataFrame(
         [
             (node, C.nodes[node]["label"], C.nodes[node]["type"], C.nodes[node]["papers"], group)
-            for node, group in zip(order, partition.membership, strict=True)
+            for node, group in zip(order, membership, strict=True)
         ],
         columns=columns,
     )
@@ -434,3 +425,32 @@ def communities(
     return frame.sort_values(
         ["community", "papers", "label"], ascending=[True, False, True], kind="stable"
     ).reset_index(drop=True)
+
+
+def leiden(
+    nodes: list[Hashable],
+    weights: dict[tuple[Hashable, Hashable], float],
+    *,
+    resolution: float = 1.0,
+    seed: int = 0,
+) -> dict[Hashable, int]:
+    """The Leiden community of each of ``nodes`` (``leidenalg``, modularity with a ``resolution``,
+    a fixed ``seed``) over the undirected edges ``weights`` (pair -> weight).
+
+    >>> leiden(["a", "b", "c", "d"], {("a", "b"): 3, ("c", "d"): 3, ("b", "c"): 1})
+    {'a': 0, 'b': 0, 'c': 1, 'd': 1}
+    """
+    import igraph
+    import leidenalg
+
+    position = {node: i for i, node in enumerate(nodes)}
+    graph = igraph.Graph(n=len(nodes), edges=[(position[a], position[b]) for a, b in weights], directed=False)
+    graph.es["weight"] = list(weights.values())
+    partition = leidenalg.find_partition(
+        graph,
+        leidenalg.RBConfigurationVertexPartition,
+        weights="weight",
+        resolution_parameter=resolution,
+        seed=seed,
+    )
+    return dict(zip(nodes, partition.membership, strict=True))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Container, Hashable, Iterator
+from collections.abc import Collection, Container, Hashable, Iterator
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.errors import InputError
 from kg.graph.iri import paper_iri
 from kg.store.query import run_query, select_rows
 from kg.vocab import ENTITY_CLASSES, RELATION_PROPERTIES, ROLE_PROPERTIES
@@ -21,13 +23,19 @@ def _values(mapping: dict[str, str]) -> str:
     return " ".join(f"<{iri}>" for iri in mapping)
 
 
-def authors_in_order(store: ox.Store) -> dict[str, list[str]]:
-    """Each paper's author names in order (``bibo:authorList``), by paper IRI."""
+def _only(variable: str, only: Collection[str] | None) -> str:
+    """A ``VALUES`` clause that keeps ``variable`` to the IRIs ``only`` (nothing if None)."""
+    return "" if only is None else f"VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in only)} }}"
+
+
+def authors_in_order(store: ox.Store, *, only: Collection[str] | None = None) -> dict[str, list[str]]:
+    """Each paper's (of the papers ``only``, default all) author names in order (``bibo:authorList``),
+    by paper IRI."""
     rows = run_query(
         store,
-        """SELECT ?p ?name (COUNT(?before) AS ?position) WHERE {
+        f"""SELECT ?p ?name (COUNT(?before) AS ?position) WHERE {{ {_only("p", only)}
              ?p bibo:authorList ?list . ?list rdf:rest* ?before . ?before rdf:rest* ?node .
-             ?node rdf:first/schema:name ?name } GROUP BY ?p ?node ?name""",
+             ?node rdf:first/schema:name ?name }} GROUP BY ?p ?node ?name""",
     ).rows
     names: dict[str, list[str]] = defaultdict(list)
     for paper, name, _ in sorted(rows, key=lambda row: (row[0], int(row[2]))):
@@ -52,10 +60,12 @@ def entity_nodes(store: ox.Store) -> Iterator[tuple[str, dict[str, Any]]]:
         yield node, {"type": _TYPE_OF_CLASS[cls], "label": label, "aliases": sorted(aliases.pop(node, []))}
 
 
-def paper_nodes(store: ox.Store, *, text: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each paper with a title, as (IRI, attributes): ``type``, ``label``, ``aliases``, ``title``,
-    ``year``, ``venue`` and, unless ``text`` is false, ``abstract``, ``date``, ``n_authors``,
-    ``authors`` (in order) and ``links``."""
+def paper_nodes(
+    store: ox.Store, *, text: bool = True, only: Collection[str] | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each paper with a title (of the IRIs ``only``, default all), as (IRI, attributes): ``type``,
+    ``label``, ``aliases``, ``title``, ``year``, ``venue`` and, unless ``text`` is false,
+    ``abstract``, ``date``, ``n_authors``, ``authors`` (in order) and ``links``."""
     if not text:
         rows = select_rows(
             store,
@@ -75,17 +85,19 @@ def paper_nodes(store: ox.Store, *, text: bool = True) -> Iterator[tuple[str, di
                 },
             )
         return
-    authors = authors_in_order(store)
+    authors = authors_in_order(store, only=only)
     links: dict[str, list[str]] = defaultdict(list)
-    for node, link in select_rows(store, "SELECT ?p ?l WHERE { ?p a kg:Paper ; schema:sameAs ?l }"):
+    for node, link in select_rows(
+        store, f"SELECT ?p ?l WHERE {{ {_only('p', only)} ?p a kg:Paper ; schema:sameAs ?l }}"
+    ):
         links[node].append(link)
     papers = select_rows(
         store,
-        """SELECT ?p ?title ?abstract ?date ?year ?n ?venue ?url WHERE {
+        f"""SELECT ?p ?title ?abstract ?date ?year ?n ?venue ?url WHERE {{ {_only("p", only)}
              ?p a kg:Paper ; dcterms:title ?title .
-             OPTIONAL { ?p dcterms:abstract ?abstract } OPTIONAL { ?p dcterms:date ?date }
-             OPTIONAL { ?p kg:year ?year } OPTIONAL { ?p kg:authorCount ?n }
-             OPTIONAL { ?p kg:venue/schema:name ?venue } OPTIONAL { ?p schema:url ?url } }""",
+             OPTIONAL {{ ?p dcterms:abstract ?abstract }} OPTIONAL {{ ?p dcterms:date ?date }}
+             OPTIONAL {{ ?p kg:year ?year }} OPTIONAL {{ ?p kg:authorCount ?n }}
+             OPTIONAL {{ ?p kg:venue/schema:name ?venue }} OPTIONAL {{ ?p schema:url ?url }} }}""",
     )
     for node, title, abstract, date, year, n_authors, venue, url in papers:
         yield (
@@ -122,6 +134,9 @@ def node_iris(store: ox.Store) -> set[str]:
     papers = select_rows(store, "SELECT DISTINCT ?p WHERE { ?p a kg:Paper ; dcterms:title ?title }")
     return {row[0] for row in entities} | {row[0] for row in papers}
 
+
+#: What may stand between ``<`` and ``>`` in SPARQL (an IRIREF), and makes an IRI: no spaces.
+_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
 
 #: Offsets fold into one number so that the first mention (lowest start, then lowest end) is a MIN.
 _OFFSET_BASE = 10**7
@@ -168,6 +183,63 @@ def graph_edges(
             if first is not None:
                 data["start"], data["end"] = divmod(int(first), _OFFSET_BASE)
             yield s, o, relation, data
+
+
+def neighbourhood(store: ox.Store, center: str, *, limit: int = 300) -> nx.MultiDiGraph:
+    """The node ``center`` and the nodes it is linked to, with the edges between ``center`` and them
+    and the same attributes as :func:`to_networkx`, read from the store for this node only (fast
+    at any size). A hub keeps its ``limit`` neighbours with the most supporting papers; the graph's
+    ``truncated`` attribute says how many it had in all.
+    """
+    if not _IRI.fullmatch(center):
+        raise InputError(f"not an IRI: {center[:100]!r}")
+    edges = list(
+        select_rows(
+            store,
+            f"""SELECT ?s ?prop ?o (SAMPLE(?sentence) AS ?evidence) (COUNT(DISTINCT ?paper) AS ?support)
+                       (MIN(?start * {_OFFSET_BASE} + ?end) AS ?first)
+                WHERE {{
+                  VALUES ?prop {{ {_values(_RELATION_OF_PROPERTY)} }}
+                  {{ VALUES ?s {{ <{center}> }} ?s ?prop ?o }}
+                  UNION {{ VALUES ?o {{ <{center}> }} ?s ?prop ?o }}
+                  OPTIONAL {{ ?a rdf:subject ?s ; rdf:predicate ?prop ; rdf:object ?o ;
+                                 kg:evidence ?sentence ; prov:wasDerivedFrom ?paper .
+                              OPTIONAL {{ ?a kg:startOffset ?start ; kg:endOffset ?end }} }}
+                }} GROUP BY ?s ?prop ?o""",
+        )
+    )
+    support: dict[str, int] = defaultdict(int)
+    for s, _, o, _, n, _ in edges:
+        support[o if s == center else s] += max(int(n or 0), 1)
+    others = sorted(support, key=lambda node: (-support[node], node))
+    kept = {center, *others[:limit]}
+    values = " ".join(f"<{node}>" for node in kept)
+    G = nx.MultiDiGraph(truncated=len(others) if len(others) > limit else 0)
+    entities = select_rows(
+        store,
+        f"SELECT ?e ?class ?label WHERE {{ VALUES ?e {{ {values} }} "
+        f"VALUES ?class {{ {_values(_TYPE_OF_CLASS)} }} ?e a ?class ; skos:prefLabel ?label }}",
+    )
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for node, alias in select_rows(
+        store, f"SELECT ?e ?a WHERE {{ VALUES ?e {{ {values} }} ?e skos:altLabel ?a }}"
+    ):
+        aliases[node].append(alias)
+    for node, cls, label in entities:
+        G.add_node(node, type=_TYPE_OF_CLASS[cls], label=label, aliases=sorted(aliases[node]))
+    G.add_nodes_from(paper_nodes(store, only=kept))
+    for s, prop, o, evidence, n, first in edges:
+        if s in G and o in G:
+            relation = _RELATION_OF_PROPERTY[prop]
+            data = {
+                "relation": relation,
+                "weight": max(int(n or 0), 1),
+                "evidence": [evidence] if evidence else [],
+            }
+            if first is not None:
+                data["start"], data["end"] = divmod(int(first), _OFFSET_BASE)
+            G.add_edge(s, o, key=relation, **data)
+    return G
 
 
 def to_networkx(store: ox.Store, *, text: bool = True) -> nx.MultiDiGraph:

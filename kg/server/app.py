@@ -57,6 +57,7 @@ from starlette.routing import Route
 
 from kg import __version__
 from kg.formats import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS
+from kg.server.explore import ExplorerSite
 from kg.server.pool import Answer, QueryPool
 from kg.store.disk import find_store
 from kg.vocab import PREFIXES
@@ -335,9 +336,12 @@ The default graph is the union of the named graphs (one per paper); prefixes pre
 class Endpoint:
     """The Starlette app: routes each request (see the module docstring) and sends queries to the pool."""
 
-    def __init__(self, pool: QueryPool, page: bytes, *, body_timeout: float) -> None:
+    def __init__(
+        self, pool: QueryPool, page: bytes, *, body_timeout: float, explorer: ExplorerSite | None = None
+    ) -> None:
         self.pool = pool
         self.page = page
+        self.explorer = explorer
         self.body_timeout = body_timeout
         # Threads that wait on the workers' pipes: a few per worker, however many connections are open.
         self.limiter = anyio.CapacityLimiter(2 * pool.workers + 4)
@@ -365,6 +369,12 @@ class Endpoint:
                 )
             if path == "/store":
                 return await self._graph_store(request, params)
+            if path in ("/explore", "/explore/search"):
+                if method not in ("GET", "HEAD"):
+                    raise HttpError(
+                        405, f"{method} is refused: the explorer is read-only", {"Allow": "GET, HEAD"}
+                    )
+                return await self._explore(path, params)
             raise HttpError(
                 404, f"{request.url.path}: not found; the SPARQL endpoint is /sparql, its page is /"
             )
@@ -423,6 +433,26 @@ class Endpoint:
         if answer.status == 200 and answer.rows == 0 and graphs:
             raise HttpError(404, f"no graph <{graphs[0]}> in this store")
         return _answer(answer)
+
+    async def _explore(self, path: str, params: dict[str, list[str]]) -> Response:
+        """The explorer's overview, a node's page (``node=IRI``) or search (``q=TEXT``)."""
+        site = self.explorer
+        if site is None or not site.available:
+            raise HttpError(
+                404, "no explorer for this store: the build that wrote it wrote no catalog.sqlite"
+            )
+        if path == "/explore/search":
+            text = (params.get("q") or [""])[0]
+            body = await anyio.to_thread.run_sync(site.search, text, limiter=self.limiter)
+            return _response(200, body, "application/json")
+        node = (params.get("node") or [""])[0]
+        if not node:
+            page = await anyio.to_thread.run_sync(site.overview_page, limiter=self.limiter)
+        else:
+            page = await anyio.to_thread.run_sync(site.node_page, node, limiter=self.limiter)
+            if page is None:
+                raise HttpError(404, f"no paper or entity {node[:200]!r} in this graph")
+        return _response(200, page, "text/html; charset=utf-8")
 
     async def _execute(self, query: str, **options) -> Answer:
         """Run a query in a worker, from a thread: the event loop goes on serving other requests."""
@@ -526,12 +556,19 @@ class Limits:
 class SparqlServer:
     """The endpoint bound to its socket: uvicorn serving an :class:`Endpoint`, and its :class:`QueryPool`."""
 
-    def __init__(self, address: tuple[str, int], pool: QueryPool, page: bytes, limits: Limits) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        pool: QueryPool,
+        page: bytes,
+        limits: Limits,
+        explorer: ExplorerSite | None = None,
+    ) -> None:
         family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.socket = socket.create_server(address, family=family, backlog=limits.backlog)
         self.server_address = self.socket.getsockname()
         self.pool = pool
-        endpoint = Endpoint(pool, page, body_timeout=limits.body_timeout)
+        endpoint = Endpoint(pool, page, body_timeout=limits.body_timeout, explorer=explorer)
         config = uvicorn.Config(
             endpoint.app,
             http="h11",
@@ -620,7 +657,8 @@ def make_server(
     settings = f"{workers} query workers ({where}), {timeout:g} s per query, {limit}"
     page = render_page(read_examples(queries), store=str(pool.path), settings=settings)
     try:
-        return SparqlServer((host, port), pool, page, limits or Limits())
+        explorer = ExplorerSite(Path(pool.path))
+        return SparqlServer((host, port), pool, page, limits or Limits(), explorer)
     except BaseException:
         pool.close()
         raise

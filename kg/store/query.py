@@ -141,7 +141,11 @@ def select_rows(store: ox.Store, query: str) -> Iterator[tuple[Any, ...]]:
         answer = _answer(store, query)
         if not isinstance(answer, ox.QuerySolutions):
             raise QueryError("select_rows needs a SELECT query")
-        yield from _rows(answer)
+        columns = [v.value for v in answer.variables]
+        solution = None
+        for solution in answer:
+            yield tuple(term_value(solution[c]) for c in columns)
+        del answer, solution  # Oxigraph's answers are dropped in the thread that made them
 
 
 def _answer(store: ox.Store, query: str) -> Any:

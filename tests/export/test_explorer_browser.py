@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,9 +115,8 @@ class Explorer:
         self.page.locator("#kg-status", has_text="physics off").wait_for()
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory) -> BrowserContext:
-    """Debian's Chromium with a fresh profile."""
+def chromium(tmp_path_factory) -> Iterator[BrowserContext]:
+    """Debian's Chromium with a fresh profile (for a module-scoped fixture)."""
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             tmp_path_factory.mktemp("chromium-profile"),
@@ -127,6 +127,11 @@ def browser(tmp_path_factory) -> BrowserContext:
         )
         yield context
         context.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator[BrowserContext]:
+    yield from chromium(tmp_path_factory)
 
 
 def open_explorer(browser: BrowserContext, path: Path) -> Explorer:

@@ -422,6 +422,12 @@
   }
 
   function viewButtons() {
+    if (meta.served) {
+      // a served page is the overview or one node's neighbourhood; the overview is its own page
+      overviewButton.hidden = state.overview !== null;
+      showAllButton.hidden = true;
+      return;
+    }
     overviewButton.hidden = overview === null || state.overview !== null;
     showAllButton.hidden = state.overview === null && state.ego === null;
   }
@@ -462,7 +468,9 @@
         "The " + entities(spots.size) + " with the most papers of each type (up to " +
         overview.per_type + "), in " + plural(overview.groups.length, "group") +
         " of entities that papers use together (Leiden communities). The number after a name counts its papers. " +
-        "Click an entity for its neighbourhood; “Whole graph” shows all " + plural(raw.nodes.length, "node") + ".",
+        (meta.served
+          ? "Click an entity for its neighbourhood; search finds every paper and entity of the graph."
+          : "Click an entity for its neighbourhood; “Whole graph” shows all " + plural(raw.nodes.length, "node") + "."),
       ),
     ];
     for (const group of overview.groups) {
@@ -479,7 +487,10 @@
     details.scrollTop = 0;
   }
 
-  overviewButton.addEventListener("click", enterOverview);
+  overviewButton.addEventListener("click", function () {
+    if (meta.served) openPage(null);
+    else enterOverview();
+  });
 
   // -- labels: drawn only where they do not cover another, always for the selected node and
   // (up to 30) its neighbours; the others by links, most first. Run when the view or zoom changes.
@@ -626,7 +637,8 @@
 
   network.on("click", function (params) {
     if (state.overview !== null) {
-      if (params.nodes.length) enterEgo(params.nodes[0], 1);
+      if (params.nodes.length && meta.served) openPage(params.nodes[0]);
+      else if (params.nodes.length) enterEgo(params.nodes[0], 1);
       else showOverview();
       return;
     }
@@ -642,7 +654,9 @@
     }
   });
   network.on("doubleClick", function (params) {
-    if (params.nodes.length) enterEgo(params.nodes[0], Number(depthSelect.value));
+    if (!params.nodes.length) return;
+    if (meta.served && !(meta.focus && meta.focus.id === params.nodes[0])) openPage(params.nodes[0]);
+    else enterEgo(params.nodes[0], Number(depthSelect.value));
   });
   network.on("dragEnd", function (params) {
     // keep what the user arranged when filters remove and bring back nodes
@@ -1168,11 +1182,48 @@
     active = -1;
   }
 
-  function renderSuggestions() {
+  // Served by `kg serve`: the server searches the whole graph, and a node not in this page opens
+  // its own page. Its answers (JSON, read as data) follow this page's own suggestions.
+  let remote = []; // suggestions from the server for remoteQuery
+  let remoteQuery = "";
+  let remoteTimer = null;
+
+  function askServer() {
+    if (!meta.served) return;
+    clearTimeout(remoteTimer);
+    const q = input.value.trim();
+    if (q.length < 2) return;
+    remoteTimer = setTimeout(function () {
+      fetch("/explore/search?q=" + encodeURIComponent(q))
+        .then((response) => (response.ok ? response.json() : []))
+        .then(function (found) {
+          if (input.value.trim() !== q) return;
+          remoteQuery = q;
+          remote = found.filter((f) => !info.has(f.id)).map((f) => ({
+            name: String(f.name), lower: String(f.name).toLowerCase(), id: String(f.id), type: String(f.type),
+            note: f.type + (f.type === "Paper" ? "" : " · " + plural(Number(f.papers) || 0, "paper")) +
+              (f.alias ? " · alias of " + f.label : "") + " · opens its page",
+          }));
+          if (document.activeElement === input) renderSuggestions(true);
+        })
+        .catch(() => undefined);
+    }, 120);
+  }
+
+  function openPage(id) {
+    window.location.assign(id === null ? "/explore" : "/explore?node=" + encodeURIComponent(id));
+  }
+
+  function renderSuggestions(fromServer) {
     current = suggest(input.value);
+    if (meta.served && input.value.trim() === remoteQuery) {
+      const shown = new Set(current.map((entry) => entry.id));
+      current = current.concat(remote.filter((entry) => !shown.has(entry.id))).slice(0, SUGGESTIONS);
+    }
+    if (fromServer !== true) askServer();
     active = current.length ? 0 : -1;
     const items = current.map(function (entry, i) {
-      const type = (info.get(entry.id) || elsewhere.get(entry.id)).type;
+      const type = entry.type || (info.get(entry.id) || elsewhere.get(entry.id)).type;
       const li = el("li", null, swatch(styles.has(type) ? type : "Other"), el("span", "kg-suggestion-name", entry.name), el("span", "kg-suggestion-note", entry.note));
       li.id = "kg-suggestion-" + i;
       li.setAttribute("role", "option");
@@ -1203,7 +1254,8 @@
     input.value = entry.name;
     closeSuggestions();
     setStatus("");
-    focusNode(entry.id);
+    if (meta.served && !info.has(entry.id)) openPage(entry.id);
+    else focusNode(entry.id);
   }
 
   input.addEventListener("input", renderSuggestions);
@@ -1259,7 +1311,8 @@
   viewButtons();
   if (state.overview !== null) {
     showOverview();
-    setStatus("Overview: the entities with the most papers of each type, grouped by the papers they share. “Whole graph” shows everything.");
+    setStatus("Overview: the entities with the most papers of each type, grouped by the papers they share." +
+      (meta.served ? "" : " “Whole graph” shows everything."));
   }
   network.once("afterDrawing", function () {
     timings.drawn = performance.now();
