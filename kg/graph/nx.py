@@ -12,8 +12,8 @@ import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.graph.iri import paper_iri
-from kg.store.query import run_query, select_rows
-from kg.vocab import ENTITY_CLASSES, RELATION_PROPERTIES, ROLE_PROPERTIES
+from kg.store.query import run_query, select_rows, term_value
+from kg.vocab import ENTITY_CLASSES, KG, PROV, RDF, RELATION_PROPERTIES, ROLE_PROPERTIES
 
 _TYPE_OF_CLASS = {str(cls): name for name, cls in ENTITY_CLASSES.items()}
 _RELATION_OF_PROPERTY = {str(prop): name for name, prop in {**ROLE_PROPERTIES, **RELATION_PROPERTIES}.items()}
@@ -21,6 +21,10 @@ _RELATION_OF_PROPERTY = {str(prop): name for name, prop in {**ROLE_PROPERTIES, *
 
 def _values(mapping: dict[str, str]) -> str:
     return " ".join(f"<{iri}>" for iri in mapping)
+
+
+def _iris(iris: Collection[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
 
 
 def _only(variable: str, only: Collection[str] | None) -> str:
@@ -185,6 +189,27 @@ def graph_edges(
             yield s, o, relation, data
 
 
+_STATEMENT_PARTS = {
+    str(RDF.subject): 0,
+    str(RDF.predicate): 1,
+    str(RDF.object): 2,
+    str(KG.evidence): 3,
+    str(PROV.wasDerivedFrom): 4,
+    str(KG.startOffset): 5,
+    str(KG.endOffset): 6,
+}
+
+
+def _statement(store: ox.Store, iri: str) -> list[Any]:
+    """Subject, predicate, object, evidence, paper, start and end of the statement ``iri``
+    (None where the store has none), read from the store's subject index."""
+    parts: list[Any] = [None] * len(_STATEMENT_PARTS)
+    for quad in store.quads_for_pattern(ox.NamedNode(iri), None, None):
+        if (at := _STATEMENT_PARTS.get(quad.predicate.value)) is not None:
+            parts[at] = term_value(quad.object)
+    return parts
+
+
 def neighbourhood(store: ox.Store, center: str, *, limit: int = 300) -> nx.MultiDiGraph:
     """The node ``center`` and the nodes it is linked to, with the edges between ``center`` and them
     and the same attributes as :func:`to_networkx`, read from the store for this node only (fast
@@ -193,21 +218,37 @@ def neighbourhood(store: ox.Store, center: str, *, limit: int = 300) -> nx.Multi
     """
     if not _IRI.fullmatch(center):
         raise InputError(f"not an IRI: {center[:100]!r}")
-    edges = list(
-        select_rows(
-            store,
-            f"""SELECT ?s ?prop ?o (SAMPLE(?sentence) AS ?evidence) (COUNT(DISTINCT ?paper) AS ?support)
-                       (MIN(?start * {_OFFSET_BASE} + ?end) AS ?first)
-                WHERE {{
-                  VALUES ?prop {{ {_values(_RELATION_OF_PROPERTY)} }}
-                  {{ VALUES ?s {{ <{center}> }} ?s ?prop ?o }}
-                  UNION {{ VALUES ?o {{ <{center}> }} ?s ?prop ?o }}
-                  OPTIONAL {{ ?a rdf:subject ?s ; rdf:predicate ?prop ; rdf:object ?o ;
-                                 kg:evidence ?sentence ; prov:wasDerivedFrom ?paper .
-                              OPTIONAL {{ ?a kg:startOffset ?start ; kg:endOffset ?end }} }}
-                }} GROUP BY ?s ?prop ?o""",
-        )
+    props = _values(_RELATION_OF_PROPERTY)
+    plain = select_rows(
+        store,
+        f"""SELECT DISTINCT ?s ?prop ?o WHERE {{ VALUES ?prop {{ {props} }}
+              {{ VALUES ?s {{ <{center}> }} ?s ?prop ?o }}
+              UNION {{ VALUES ?o {{ <{center}> }} ?s ?prop ?o }} }}""",
     )
+    # the statements behind them: first their IRIs from the bound end, then what each says, read
+    # from the store's index (a query joining both reads every statement of the graph)
+    found = [
+        a
+        for side in ("subject", "object")
+        for (a,) in select_rows(store, f"SELECT ?a WHERE {{ ?a rdf:{side} <{center}> }}")
+    ]
+    statements = [_statement(store, a) for a in found]
+    evidence: dict[tuple[str, str, str], list[Any]] = {}
+    for s, prop, o, sentence, paper, start, end in statements:
+        if sentence is None or paper is None:
+            continue
+        sentences, papers, first = evidence.setdefault((s, prop, o), [[], set(), None])
+        sentences.append(sentence)
+        papers.add(paper)
+        if start is not None and end is not None:
+            offset = int(start) * _OFFSET_BASE + int(end)
+            evidence[s, prop, o][2] = offset if first is None else min(first, offset)
+    edges = []
+    for s, prop, o in plain:
+        if prop not in _RELATION_OF_PROPERTY:
+            continue
+        sentences, papers, first = evidence.get((s, prop, o), [[], set(), None])
+        edges.append((s, prop, o, min(sentences, default=None), len(papers), first))
     support: dict[str, int] = defaultdict(int)
     for s, _, o, _, n, _ in edges:
         support[o if s == center else s] += max(int(n or 0), 1)
@@ -215,11 +256,14 @@ def neighbourhood(store: ox.Store, center: str, *, limit: int = 300) -> nx.Multi
     kept = {center, *others[:limit]}
     values = " ".join(f"<{node}>" for node in kept)
     G = nx.MultiDiGraph(truncated=len(others) if len(others) > limit else 0)
-    entities = select_rows(
-        store,
-        f"SELECT ?e ?class ?label WHERE {{ VALUES ?e {{ {values} }} "
-        f"VALUES ?class {{ {_values(_TYPE_OF_CLASS)} }} ?e a ?class ; skos:prefLabel ?label }}",
-    )
+    entities = [
+        row
+        for row in select_rows(
+            store,
+            f"SELECT ?e ?class ?label WHERE {{ VALUES ?e {{ {values} }} ?e a ?class ; skos:prefLabel ?label }}",  # noqa: E501
+        )
+        if row[1] in _TYPE_OF_CLASS
+    ]
     aliases: dict[str, list[str]] = defaultdict(list)
     for node, alias in select_rows(
         store, f"SELECT ?e ?a WHERE {{ VALUES ?e {{ {values} }} ?e skos:altLabel ?a }}"
