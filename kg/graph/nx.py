@@ -77,17 +77,7 @@ def paper_nodes(
                  OPTIONAL { ?p kg:year ?year } OPTIONAL { ?p kg:venue/schema:name ?venue } }""",
         )
         for node, title, year, venue in rows:
-            yield (
-                node,
-                {
-                    "type": "Paper",
-                    "label": title,
-                    "aliases": [],
-                    "title": title,
-                    "year": year,
-                    "venue": venue,
-                },
-            )
+            yield node, _paper(title, year, venue)
         return
     authors = authors_in_order(store, only=only)
     links: dict[str, list[str]] = defaultdict(list)
@@ -106,20 +96,30 @@ def paper_nodes(
     for node, title, abstract, date, year, n_authors, venue, url in papers:
         yield (
             node,
-            {
-                "type": "Paper",
-                "label": title,
-                "aliases": [],
-                "title": title,
-                "abstract": abstract or "",
-                "date": date,
-                "year": year,
-                "n_authors": n_authors,
-                "authors": authors.get(node, []),
-                "venue": venue,
-                "links": [*([url] if url else []), *sorted(links.get(node, []))],
-            },
+            _paper(
+                title,
+                year,
+                venue,
+                abstract=abstract or "",
+                date=date,
+                n_authors=n_authors,
+                authors=authors.get(node, []),
+                links=[*([url] if url else []), *sorted(links.get(node, []))],
+            ),
         )
+
+
+def _paper(title: str, year: int | None, venue: str | None, **more: Any) -> dict[str, Any]:
+    """A paper node's attributes."""
+    return {
+        "type": "Paper",
+        "label": title,
+        "aliases": [],
+        "title": title,
+        "year": year,
+        "venue": venue,
+        **more,
+    }
 
 
 def graph_nodes(store: ox.Store, *, text: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
