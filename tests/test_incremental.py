@@ -84,6 +84,7 @@ def test_incremental_cli_rebuild_says_nothing_was_extracted(halves, tmp_path: Pa
     assert ", 0 extracted)" in again.stdout
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "cache",
+        "catalog.sqlite",
         "kg.nq",
         "problems.txt",
         "stats.json",

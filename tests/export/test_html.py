@@ -270,6 +270,7 @@ def test_html_data_counts_match_graph(graph_class, tmp_path):
         "edges_total": G.number_of_edges(),
         "truncated": False,
         "focus": None,
+        "served": False,
     }
     assert f"{G.number_of_nodes()} nodes" in page.text["kg-stats"]
     assert "kg-partial" not in page.text
