@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from kg.atomic import write_text
-from kg.cli.app import DEFAULT_OUT, GraphOption, app, out, say
+from kg.cli.app import DEFAULT_OUT, GraphOption, app, cell_text, say, show_table
 from kg.errors import InputError
 
 if TYPE_CHECKING:
@@ -34,14 +32,6 @@ TypeOption = Annotated[
 ]
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, list | tuple):
-        return " | ".join(str(v) for v in value)
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
-
-
 def _write(frame: pd.DataFrame, path: Path, *, index: bool = False) -> None:
     """The table as CSV (lists joined with `` | ``) or as JSON records (lists kept)."""
     suffix = path.suffix.lower()
@@ -49,24 +39,13 @@ def _write(frame: pd.DataFrame, path: Path, *, index: bool = False) -> None:
         frame = frame.reset_index()
     frame = frame.rename(columns=str)
     if suffix == ".csv":
-        write_text(path, frame.map(_cell).to_csv(index=False))
+        write_text(path, frame.map(cell_text).to_csv(index=False))
     elif suffix == ".json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
         write_text(path, json.dumps(records, indent=2, ensure_ascii=False) + "\n")
     else:
         raise InputError(f"{path}: write the table as .csv or .json")
     say(f"kg: wrote {path}")
-
-
-def _show(frame: pd.DataFrame, columns: list[str] | None = None, *, index: bool = False) -> None:
-    shown = frame.reset_index() if index else frame
-    shown = shown[columns] if columns else shown
-    table = Table(show_lines=False)
-    for column in shown.columns:
-        table.add_column(Text(str(column)), overflow="fold")
-    for row in shown.itertuples(index=False, name=None):
-        table.add_row(*(Text(_cell(v)) for v in row))
-    out.print(table)
 
 
 def _load(graph: Path) -> KnowledgeGraph:
@@ -91,7 +70,7 @@ def trends(
     frame = _load(graph).trends(type, top=top, min_papers=min_papers)
     if frame.empty:
         say("kg: no trend: the graph needs dated papers of two years or more")
-    _show(frame, ["label", "type", "papers", "first_year", "last_year", "slope", "trend"])
+    show_table(frame, ["label", "type", "papers", "first_year", "last_year", "slope", "trend"])
     if out_path is not None:
         _write(frame, out_path)
     if plot is not None and not frame.empty:
@@ -113,7 +92,7 @@ def co_usage(
 ) -> None:
     """How many papers work with both: methods × datasets, methods × tasks, ..."""
     table = _load(graph).co_usage(rows, columns, top=top)
-    _show(table, index=True)
+    show_table(table, index=True)
     if out_path is not None:
         _write(table, out_path, index=True)
     if plot is not None and not table.empty:
@@ -135,7 +114,7 @@ def compare(
     frame = _load(graph).compare(*names, top=top)
     shown = frame.drop(columns=["iri"]).set_index("label").T
     shown.index.name = "property"
-    _show(shown, index=True)
+    show_table(shown, index=True)
     if out_path is not None:
         _write(frame, out_path)
 
@@ -149,7 +128,7 @@ def similar(
 ) -> None:
     """Papers most like PAPER: the specific entities they share, rare ones weighing more."""
     frame = _load(graph).similar(paper, top=top)
-    _show(frame, ["title", "year", "venue", "score", "shared"])
+    show_table(frame, ["title", "year", "venue", "score", "shared"])
     if out_path is not None:
         _write(frame, out_path)
 
@@ -169,6 +148,6 @@ def communities(
     groups = frame.groupby("community", sort=True).agg(
         entities=("label", "size"), papers=("papers", "sum"), members=("label", lambda s: list(s[:12]))
     )
-    _show(groups, index=True)
+    show_table(groups, index=True)
     if out_path is not None:
         _write(frame, out_path)

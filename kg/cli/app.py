@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,7 +22,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(
     name="kg",
@@ -76,3 +80,24 @@ def progress_bar(*, quiet: bool = False) -> Progress:
 def say(text: str) -> None:
     """One line on stderr, printed as it is (no rich markup: paths may hold ``[`` and ``]``)."""
     err.print(text, markup=False, highlight=False)
+
+
+def cell_text(value: object) -> str:
+    """A table cell as text: lists joined with `` | ``, a missing value empty, the rest as it is."""
+    if isinstance(value, list | tuple):
+        return " | ".join(str(v) for v in value)
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def show_table(frame: pd.DataFrame, columns: list[str] | None = None, *, index: bool = False) -> None:
+    """Print ``frame`` (its ``columns``, its index too if asked) as a table on stdout, values verbatim."""
+    shown = frame.reset_index() if index else frame
+    shown = shown[columns] if columns else shown
+    table = Table(show_lines=False)
+    for column in shown.columns:
+        table.add_column(Text(str(column)), overflow="fold")
+    for row in shown.itertuples(index=False, name=None):
+        table.add_row(*(Text(cell_text(v)) for v in row))
+    out.print(table)

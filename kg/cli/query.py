@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from kg.cli.app import DEFAULT_OUT, EXAMPLE_QUERIES, GraphOption, app, err, out, progress_bar
+from kg.cli.app import DEFAULT_OUT, EXAMPLE_QUERIES, GraphOption, app, err, out, progress_bar, show_table
 from kg.errors import InputError
 from kg.formats import RDF_FORMATS
 
@@ -57,12 +55,7 @@ def query(
             sys.stdout.write("\n")
         return
     frame = result.to_dataframe()
-    table = Table(show_lines=False)
-    for column in frame.columns:
-        table.add_column(Text(str(column)), overflow="fold")
-    for row in frame.itertuples(index=False, name=None):
-        table.add_row(*(Text("" if v is None or v != v else str(v)) for v in row))
-    out.print(table)
+    show_table(frame)
     out.print(f"{len(frame)} rows")
 
 
