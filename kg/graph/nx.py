@@ -213,8 +213,8 @@ def _statement(store: ox.Store, iri: str) -> list[Any]:
 def neighbourhood(store: ox.Store, center: str, *, limit: int = 300) -> nx.MultiDiGraph:
     """The node ``center`` and the nodes it is linked to, with the edges between ``center`` and them
     and the same attributes as :func:`to_networkx`, read from the store for this node only (fast
-    at any size). A hub keeps its ``limit`` neighbours with the most supporting papers; the graph's
-    ``truncated`` attribute says how many it had in all.
+    at any size). A hub keeps its ``limit`` neighbours with the most supporting statements; the
+    graph's ``truncated`` attribute says how many it had in all.
     """
     if not _IRI.fullmatch(center):
         raise InputError(f"not an IRI: {center[:100]!r}")
@@ -225,35 +225,33 @@ def neighbourhood(store: ox.Store, center: str, *, limit: int = 300) -> nx.Multi
               {{ VALUES ?s {{ <{center}> }} ?s ?prop ?o }}
               UNION {{ VALUES ?o {{ <{center}> }} ?s ?prop ?o }} }}""",
     )
-    # the statements behind them: first their IRIs from the bound end, then what each says, read
-    # from the store's index (a query joining both reads every statement of the graph)
-    found = [
-        a
-        for side in ("subject", "object")
-        for (a,) in select_rows(store, f"SELECT ?a WHERE {{ ?a rdf:{side} <{center}> }}")
-    ]
-    statements = [_statement(store, a) for a in found]
+    # the statements behind the edges, with their other end (from the bound end), so that only
+    # the kept neighbours' are read in full, from the store's index (one query joining all that a
+    # statement says reads every statement of the graph)
+    said: dict[str, list[str]] = defaultdict(list)  # neighbour -> statements linking it to center
+    for side, other in (("subject", "object"), ("object", "subject")):
+        rows = select_rows(store, f"SELECT ?a ?n WHERE {{ ?a rdf:{side} <{center}> ; rdf:{other} ?n }}")
+        for statement, node in rows:
+            said[node].append(statement)
+    plain = [(s, prop, o) for s, prop, o in plain if prop in _RELATION_OF_PROPERTY]
+    neighbours = {o if s == center else s for s, _, o in plain}
+    others = sorted(neighbours, key=lambda node: (-len(said.get(node, ())), node))
+    kept = {center, *others[:limit]}
     evidence: dict[tuple[str, str, str], list[Any]] = {}
-    for s, prop, o, sentence, paper, start, end in statements:
-        if sentence is None or paper is None:
-            continue
-        sentences, papers, first = evidence.setdefault((s, prop, o), [[], set(), None])
-        sentences.append(sentence)
-        papers.add(paper)
-        if start is not None and end is not None:
-            offset = int(start) * _OFFSET_BASE + int(end)
-            evidence[s, prop, o][2] = offset if first is None else min(first, offset)
+    for node in kept:
+        for s, prop, o, sentence, paper, start, end in (_statement(store, a) for a in said.get(node, ())):
+            if sentence is None or paper is None:
+                continue
+            sentences, papers, first = evidence.setdefault((s, prop, o), [[], set(), None])
+            sentences.append(sentence)
+            papers.add(paper)
+            if start is not None and end is not None:
+                offset = int(start) * _OFFSET_BASE + int(end)
+                evidence[s, prop, o][2] = offset if first is None else min(first, offset)
     edges = []
     for s, prop, o in plain:
-        if prop not in _RELATION_OF_PROPERTY:
-            continue
         sentences, papers, first = evidence.get((s, prop, o), [[], set(), None])
         edges.append((s, prop, o, min(sentences, default=None), len(papers), first))
-    support: dict[str, int] = defaultdict(int)
-    for s, _, o, _, n, _ in edges:
-        support[o if s == center else s] += max(int(n or 0), 1)
-    others = sorted(support, key=lambda node: (-support[node], node))
-    kept = {center, *others[:limit]}
     values = " ".join(f"<{node}>" for node in kept)
     G = nx.MultiDiGraph(truncated=len(others) if len(others) > limit else 0)
     entities = [
