@@ -197,7 +197,8 @@ def render_explorer(
             len(keep),
         )
 
-    nodes, edges = _items(G, keep)
+    # a served node page is laid out by the page around its node (no whole view to return to)
+    nodes, edges = _items(G, keep, layout=not (served and focus is not None))
     options = _options(len(nodes), len(edges))
     if overview is None and focus is None and len(nodes) > OVERVIEW_MIN_NODES:
         overview = overview_of(G, keep)
@@ -418,8 +419,11 @@ def overview_layout(entities: list[dict[str, Any]], per_type: int = OVERVIEW_PER
 # -- graph -> vis-network items -------------------------------------------------------------
 
 
-def _items(G: nx.Graph, keep: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Node and edge items for vis-network; what the details panel needs goes under ``kg``."""
+def _items(
+    G: nx.Graph, keep: set[str], *, layout: bool = True
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Node and edge items for vis-network; what the details panel needs goes under ``kg``. Without
+    ``layout`` every node starts at the origin."""
     order = [str(n) for n in G.nodes if str(n) in keep]
     index = {node: i for i, node in enumerate(order)}
     attrs_of = {str(n): attrs for n, attrs in G.nodes(data=True)}
@@ -433,7 +437,10 @@ def _items(G: nx.Graph, keep: set[str]) -> tuple[list[dict[str, Any]], list[dict
         degree[su] += 1
         degree[sv] += 1
 
-    positions = force_layout(len(order), [(index[su], index[sv]) for su, sv, _ in links])
+    if layout:
+        positions = force_layout(len(order), [(index[su], index[sv]) for su, sv, _ in links])
+    else:
+        positions = np.zeros((len(order), 2))
     max_degree = max(degree.values(), default=0)
     nodes = []
     for node_id, (x, y) in zip(order, positions.tolist(), strict=True):
